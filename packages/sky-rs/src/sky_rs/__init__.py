@@ -1,0 +1,150 @@
+"""sky-rs: fast, drop-in Rust versions of SkyPilot's hot utility functions.
+
+Each public function is bound **once, at import**, to the Rust wheel of its domain when that
+wheel is installed and enabled, and to the pure-Python implementation in
+:mod:`sky_rs.fallback` otherwise. There is no per-call wrapper: when Rust is active,
+``sky_rs.format_float is sky_rs_string.format_float``.
+
+Environment variables, read at import:
+
+- ``SKY_RS_USE_RUST=0`` (or ``SKYPILOT_USE_RUST=0``): every domain on Python.
+- ``SKY_RS_DISABLE=io,process``: the listed domains on Python.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import os
+import warnings
+from typing import Any
+
+from sky_rs import fallback
+from sky_rs._domains import DOMAINS, FUNCTIONS
+from sky_rs.fallback import (
+    are_processes_alive,
+    base36_encode,
+    estimate_fd_for_directory,
+    find_free_port,
+    format_float,
+    get_cpu_count,
+    get_max_workers_for_file_mounts,
+    get_mem_size_gb,
+    get_parallel_threads,
+    hash_file,
+    hash_files,
+    is_process_alive,
+    read_last_n_lines,
+    truncate_long_string,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "are_processes_alive",
+    "base36_encode",
+    "estimate_fd_for_directory",
+    "fallback",
+    "find_free_port",
+    "format_float",
+    "get_backend_info",
+    "get_cpu_count",
+    "get_max_workers_for_file_mounts",
+    "get_mem_size_gb",
+    "get_parallel_threads",
+    "hash_file",
+    "hash_files",
+    "is_process_alive",
+    "is_rust_available",
+    "read_last_n_lines",
+    "truncate_long_string",
+]
+
+_OFF_VALUES = frozenset({"0", "false", "no", "off"})
+
+
+def _rust_switched_off() -> str | None:
+    """Name the variable that turns every domain to Python, if one does."""
+    for var in ("SKY_RS_USE_RUST", "SKYPILOT_USE_RUST"):
+        value = os.environ.get(var)
+        if value is not None and value.strip().lower() in _OFF_VALUES:
+            return f"disabled by {var}={value}"
+    return None
+
+
+def _disabled_domains() -> set[str]:
+    raw = os.environ.get("SKY_RS_DISABLE", "")
+    names = {part.strip().lower() for part in raw.split(",") if part.strip()}
+    unknown = sorted(names - DOMAINS.keys())
+    if unknown:
+        warnings.warn(
+            f"SKY_RS_DISABLE names unknown domain(s) {', '.join(map(repr, unknown))}; "
+            f"known domains are {', '.join(DOMAINS)}",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    return names & DOMAINS.keys()
+
+
+def _select_backends() -> dict[str, dict[str, Any]]:
+    """Choose each domain's backend and bind its functions into this module."""
+    switched_off = _rust_switched_off()
+    disabled = _disabled_domains()
+    info: dict[str, dict[str, Any]] = {}
+    namespace = globals()
+    for domain in DOMAINS.values():
+        entry: dict[str, Any] = {
+            "backend": "python",
+            "package": domain.package,
+            "version": None,
+            "reason": None,
+        }
+        info[domain.name] = entry
+        if switched_off:
+            entry["reason"] = switched_off
+            continue
+        if domain.name in disabled:
+            entry["reason"] = f"disabled by SKY_RS_DISABLE={os.environ['SKY_RS_DISABLE']}"
+            continue
+        try:
+            module = importlib.import_module(domain.module)
+            functions = {name: getattr(module, name) for name in domain.functions}
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and domain.module.startswith(exc.name):
+                entry["reason"] = f"not installed; {domain.install_hint} to accelerate it"
+            else:
+                entry["reason"] = f"import error: {type(exc).__name__}: {exc}"
+            continue
+        except Exception as exc:  # a broken wheel must never break `import sky_rs`
+            entry["reason"] = f"import error: {type(exc).__name__}: {exc}"
+            continue
+        namespace.update(functions)
+        entry.update(backend="rust", version=getattr(module, "__version__", None))
+    return info
+
+
+_DOMAIN_INFO = _select_backends()
+
+
+def get_backend_info() -> dict[str, Any]:
+    """Report which backend each domain uses, with the reason for any Python one.
+
+    Returns ``{"backend": "rust" | "python" | "mixed", "version": ..., "domains": {...}}``
+    where each domain maps to ``{"backend", "package", "version", "reason"}``.
+    """
+    backends = {entry["backend"] for entry in _DOMAIN_INFO.values()}
+    overall = backends.pop() if len(backends) == 1 else "mixed"
+    return {"backend": overall, "version": __version__, "domains": copy.deepcopy(_DOMAIN_INFO)}
+
+
+def is_rust_available(domain: str | None = None) -> bool:
+    """Whether ``domain`` runs on Rust; with no domain, whether any domain does."""
+    if domain is None:
+        return any(entry["backend"] == "rust" for entry in _DOMAIN_INFO.values())
+    if domain not in _DOMAIN_INFO:
+        raise ValueError(f"unknown domain {domain!r}; known domains are {', '.join(DOMAINS)}")
+    return bool(_DOMAIN_INFO[domain]["backend"] == "rust")
+
+
+assert set(FUNCTIONS) <= set(__all__)

@@ -1,0 +1,67 @@
+"""Shared fixtures: every behavioural test runs against both backends.
+
+``rust`` is the domain's wheel module itself (``sky_rs_io`` ...); ``python`` is
+``sky_rs.fallback``. A missing or broken wheel is a test *failure*, never a skip.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from types import ModuleType
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+import sky_rs.fallback
+from sky_rs._domains import DOMAINS
+
+BACKENDS = ("rust", "python")
+
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "fuzz", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.register_profile("dev", max_examples=50, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def rust_module(domain: str) -> ModuleType:
+    """Import the Rust wheel of ``domain``; fail the test (never skip) if it is missing."""
+    name = DOMAINS[domain].module
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        pytest.fail(f"the Rust wheel {name} is not importable ({exc}); run `uv sync`", pytrace=False)
+
+
+def implementation(domain: str, backend: str) -> ModuleType:
+    """The module holding ``domain``'s functions for ``backend``."""
+    return rust_module(domain) if backend == "rust" else sky_rs.fallback
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def io(backend: str) -> ModuleType:
+    return implementation("io", backend)
+
+
+@pytest.fixture
+def string(backend: str) -> ModuleType:
+    return implementation("string", backend)
+
+
+@pytest.fixture
+def system(backend: str) -> ModuleType:
+    return implementation("system", backend)
+
+
+@pytest.fixture
+def process(backend: str) -> ModuleType:
+    return implementation("process", backend)
