@@ -11,9 +11,8 @@ import os
 from types import ModuleType
 
 import pytest
-from hypothesis import HealthCheck, settings
-
 import sky_rs.fallback
+from hypothesis import HealthCheck, settings
 from sky_rs._domains import DOMAINS
 
 BACKENDS = ("rust", "python")
@@ -34,7 +33,9 @@ def rust_module(domain: str) -> ModuleType:
     try:
         return importlib.import_module(name)
     except ImportError as exc:
-        pytest.fail(f"the Rust wheel {name} is not importable ({exc}); run `uv sync`", pytrace=False)
+        pytest.fail(
+            f"the Rust wheel {name} is not importable ({exc}); run `uv sync`", pytrace=False
+        )
 
 
 def implementation(domain: str, backend: str) -> ModuleType:

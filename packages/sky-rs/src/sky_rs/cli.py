@@ -1,23 +1,40 @@
-"""The ``sky-rs`` command line: ``doctor``, ``bench`` and ``migrate``."""
+"""The ``sky-rs`` command line: ``doctor``, ``bench`` and ``migrate``.
+
+Each subcommand lives in its own module with ``add_arguments(parser)`` and ``run(args) -> int``.
+Those modules keep their top level light: heavy imports (libcst, rich) happen inside ``run``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
+_COMMANDS = {
+    "doctor": ("sky_rs._doctor", "show each domain's backend and self-check Rust against Python"),
+    "bench": ("sky_rs._bench", "benchmark every function on both backends, with the floor"),
+    "migrate": (
+        "sky_rs._migrate",
+        "rewrite imports of SkyPilot's utils to sky_rs (libcst codemod)",
+    ),
+}
+
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sky-rs", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("doctor", help="show each domain's backend and self-check it")
+    parser = argparse.ArgumentParser(
+        prog="sky-rs", description="Fast, drop-in Rust versions of SkyPilot's hot utilities."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    modules = {}
+    for name, (module_name, help_text) in _COMMANDS.items():
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module = importlib.import_module(module_name)
+        module.add_arguments(sub_parser)
+        modules[name] = module
     args = parser.parse_args(argv)
-    if args.command == "doctor":
-        from sky_rs import get_backend_info
-
-        print(get_backend_info())
-        return 0
-    return 2
+    result: int = modules[args.command].run(args)
+    return result
 
 
 if __name__ == "__main__":

@@ -1,0 +1,188 @@
+"""``sky-rs doctor``: which backend each domain runs on, and a Rust-against-Python self-check.
+
+The self-check calls every public function once through ``sky_rs`` (so on whatever backend is
+active) and once through :mod:`sky_rs.fallback`, and compares values and exceptions. It needs
+nothing beyond the standard library: ``rich`` is used for the table when it is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import sky_rs
+from sky_rs._domains import DOMAINS, FUNCTIONS
+
+
+@dataclass
+class Check:
+    """One self-check call: its outcome on the active backend and on the fallback."""
+
+    function: str
+    domain: str
+    backend: str
+    call: str
+    active: str
+    fallback: str
+
+    @property
+    def ok(self) -> bool:
+        return self.active == self.fallback
+
+
+def _outcome(thunk: Callable[[], Any]) -> str:
+    """Describe a call's value or exception, comparably across backends."""
+    try:
+        value = thunk()
+    except Exception as exc:
+        return f"raises {type(exc).__name__}: {exc}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_describe(v) for v in value) + "]"
+    return _describe(value)
+
+
+def _describe(value: Any) -> str:
+    if hasattr(value, "hexdigest"):
+        return f"<{value.name} {value.hexdigest()}>"
+    return f"{type(value).__name__} {value!r}"
+
+
+@contextmanager
+def _sample_tree() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="sky-rs-doctor-") as tmp:
+        root = Path(tmp)
+        (root / "log.txt").write_bytes(b"first\nsecond\r\nthird \xff\nfourth\n")
+        (root / "data.bin").write_bytes(bytes(range(256)) * 64)
+        mount = root / "mount"
+        mount.mkdir()
+        for i in range(7):
+            (mount / f"f{i}").write_text(str(i))
+        yield root
+
+
+def _cases(root: Path) -> dict[str, list[tuple[str, tuple[Any, ...]]]]:
+    """Arguments for each function: a typical call, and where cheap an error path."""
+    log, data, mount = str(root / "log.txt"), str(root / "data.bin"), str(root / "mount")
+    pid = os.getpid()
+    return {
+        "read_last_n_lines": [("log, 2", (log, 2)), ("missing, 1", (str(root / "nope"), 1))],
+        "hash_file": [("data, 'sha256'", (data, "sha256")), ("data, 'md5'", (data, "md5"))],
+        "hash_files": [("[data, log], 'sha1'", ([data, log], "sha1"))],
+        "find_free_port": [("0", (0,)), ("65535", (65535,))],
+        "base36_encode": [("uuid4 hex", (uuid.UUID(int=2**127 + 12345).hex,)), ("'xyz'", ("xyz",))],
+        "format_float": [("3.14159, 2", (3.14159, 2)), ("-0.0", (-0.0,))],
+        "truncate_long_string": [
+            ("sentence, 20", ("hello world this is a long string that exceeds", 20)),
+            ("'abcdefgh', 5, True", ("abcdefgh", 5, True)),
+        ],
+        "get_cpu_count": [("", ())],
+        "get_mem_size_gb": [("", ())],
+        "get_parallel_threads": [("None", (None,)), ("'Kubernetes'", ("Kubernetes",))],
+        "get_max_workers_for_file_mounts": [("{'~/m': mount}", ({"~/m": mount},))],
+        "is_process_alive": [("own pid", (pid,)), ("-1", (-1,))],
+        "are_processes_alive": [("[own pid, 0]", ([pid, 0],))],
+        "estimate_fd_for_directory": [("mount", (mount,))],
+    }
+
+
+def self_check() -> list[Check]:
+    """Run every function on the active backend and on the fallback."""
+    info = sky_rs.get_backend_info()["domains"]
+    checks = []
+    with _sample_tree() as root:
+        cases = _cases(root)
+        for domain in DOMAINS.values():
+            for name in domain.functions:
+                active, reference = getattr(sky_rs, name), getattr(sky_rs.fallback, name)
+                for label, args in cases[name]:
+                    checks.append(
+                        Check(
+                            function=name,
+                            domain=domain.name,
+                            backend=info[domain.name]["backend"],
+                            call=f"{name}({label})",
+                            active=_outcome(partial(active, *args)),
+                            fallback=_outcome(partial(reference, *args)),
+                        )
+                    )
+    assert {c.function for c in checks} == set(FUNCTIONS)
+    return checks
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every self-check call")
+
+
+def run(args: argparse.Namespace) -> int:
+    info = sky_rs.get_backend_info()
+    checks = self_check()
+    failed = [c for c in checks if not c.ok]
+    if args.json:
+        report = {
+            **info,
+            "checks": [{**asdict(c), "ok": c.ok} for c in checks],
+            "ok": not failed,
+        }
+        print(json.dumps(report, indent=2))
+        return 1 if failed else 0
+    _print_report(info, checks, verbose=args.verbose)
+    return 1 if failed else 0
+
+
+def _print_report(info: dict[str, Any], checks: list[Check], verbose: bool) -> None:
+    rows = []
+    for domain, entry in info["domains"].items():
+        mine = [c for c in checks if c.domain == domain]
+        bad = sum(not c.ok for c in mine)
+        status = f"{len(mine) - bad}/{len(mine)} agree" if entry["backend"] == "rust" else "n/a"
+        rows.append(
+            [
+                domain,
+                entry["backend"],
+                entry["package"],
+                entry["version"] or "-",
+                status,
+                entry["reason"] or "",
+            ]
+        )
+    header = ["domain", "backend", "package", "version", "self-check", "reason"]
+    title = f"sky-rs {info['version']}: backend {info['backend']}"
+    try:
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:
+        _print_plain(title, header, rows)
+    else:
+        table = Table(title=title)
+        for column in header:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        Console().print(table)
+    for check in checks:
+        if verbose or not check.ok:
+            mark = "ok  " if check.ok else "FAIL"
+            print(f"{mark} [{check.backend}] {check.call}: {check.active}")
+            if not check.ok:
+                print(f"     fallback gives: {check.fallback}")
+    failed = sum(not c.ok for c in checks)
+    summary = "all agree" if not failed else f"{failed} disagree"
+    print(f"self-check: {len(checks)} calls, {summary}", file=sys.stdout)
+
+
+def _print_plain(title: str, header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    print(title)
+    for row in [header, *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())

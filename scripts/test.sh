@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite: lints, cargo tests of the cores, then pytest against both backends.
+# Usage: bash scripts/test.sh        (from anywhere; needs the Rust toolchain and uv)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export UV_PYTHON_DOWNLOADS=never
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "uv sync --locked (builds the four Rust wheels in release mode)"
+uv sync --locked
+
+step "Rust: cargo fmt --check, clippy -D warnings"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Python: ruff, ruff format --check, mypy --strict"
+uv run --locked ruff check .
+uv run --locked ruff format --check .
+uv run --locked mypy
+
+step "cargo test --workspace (the pure-Rust cores; no Python needed)"
+cargo test --workspace --locked
+
+step "pytest: every behavioural test on the Rust backend and on the Python fallback"
+uv run --locked pytest
