@@ -24,3 +24,6 @@ cargo test --workspace --locked
 
 step "pytest: every behavioural test on the Rust backend and on the Python fallback"
 uv run --locked pytest
+
+step "install proof: build dist/ (sdists, wheels from them), fresh venvs for sky-rs, [process], [all]"
+uv run --locked python scripts/check_install.py
