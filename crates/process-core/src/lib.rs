@@ -1,3 +1,28 @@
-//! Process core of sky-rs: worker sizing, fd estimates, process liveness.
+//! Process core of sky-rs: worker sizing, file-descriptor estimates, process liveness.
 //!
-//! Plain Rust over plain Rust types; knows nothing of Python.
+//! Plain Rust over plain Rust types; it knows nothing of Python. The contract is
+//! `SkyPilot` 0.14.1's `get_parallel_threads` and `get_max_workers_for_file_mounts`, plus
+//! [`ProcFs::is_process_alive`] (`psutil.pid_exists` on Linux). The Python binding
+//! (`sky-rs-process`) adds argument conversion and the exact Python exceptions.
+//!
+//! - [`threads`]: the CPU count and [`parallel_threads`].
+//! - [`fd`]: the descriptor limit, directory entry counts and [`max_workers`].
+//! - [`liveness`]: [`ProcFs`], whose root (`/proc`) is injectable for tests.
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod fd;
+pub mod liveness;
+pub mod threads;
+
+pub use error::ProcessError;
+pub use fd::{
+    FD_PER_ENTRY, FD_RESERVE, LOW_FD_LIMIT, count_dir_entries, estimate_fd_for_directory,
+    fd_per_rsync, is_dir, low_fd_limit_message, max_workers, soft_fd_limit,
+    workers_below_thread_floor,
+};
+pub use liveness::{ProcFs, signal_probe};
+pub use threads::{
+    KUBERNETES_THREAD_MULTIPLIER, is_kubernetes, online_cpu_count, parallel_threads,
+    thread_multiplier,
+};

@@ -1,0 +1,271 @@
+//! Process liveness: `psutil.pid_exists` on Linux, with an injectable `/proc`.
+
+use std::fs::File;
+use std::io::{ErrorKind, Read};
+use std::path::{Path, PathBuf};
+
+use nix::dir::Dir;
+use nix::errno::Errno;
+use nix::fcntl::OFlag;
+use nix::sys::signal::kill;
+use nix::sys::stat::Mode;
+use nix::unistd::Pid;
+
+use crate::ProcessError;
+
+/// `kill(pid, 0)`: whether a process or thread with this id exists.
+///
+/// Success and `EPERM` (another user's process) mean it exists, `ESRCH` means it does not;
+/// any other error is returned. Zombies exist. `pid` must be positive: `kill` gives 0 and
+/// negative pids a meaning of their own (process groups), which callers must not reach.
+pub fn signal_probe(pid: i32) -> Result<bool, ProcessError> {
+    match kill(Pid::from_raw(pid), None) {
+        Ok(()) | Err(Errno::EPERM) => Ok(true),
+        Err(Errno::ESRCH) => Ok(false),
+        Err(errno) => Err(ProcessError::Signal { pid, errno }),
+    }
+}
+
+/// A `procfs` mount: `/proc` by default, any directory laid out like it in tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcFs {
+    root: PathBuf,
+}
+
+impl Default for ProcFs {
+    fn default() -> Self {
+        Self::new("/proc")
+    }
+}
+
+/// What the `Tgid:` line of a status file says.
+enum Tgid {
+    /// The line's value, as Python's `int()` reads it (saturated far outside `i64`).
+    Value(i128),
+    /// No usable answer (no line, or a value `int()` rejects): ask the `/proc` listing.
+    Unknown,
+}
+
+impl ProcFs {
+    /// A procfs rooted at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The root directory (`/proc`).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// `psutil.pid_exists(pid)` on Linux: a live (or zombie) process, not a thread.
+    ///
+    /// Pids of 0 and below are `false` (0 is never listed in `/proc`). Otherwise the pid
+    /// must pass [`signal_probe`] and then [`ProcFs::is_process_id`].
+    pub fn is_process_alive(&self, pid: i32) -> Result<bool, ProcessError> {
+        if pid <= 0 || !signal_probe(pid)? {
+            return Ok(false);
+        }
+        self.is_process_id(pid)
+    }
+
+    /// [`ProcFs::is_process_alive`] for each pid, in order.
+    pub fn are_processes_alive(&self, pids: &[i32]) -> Result<Vec<bool>, ProcessError> {
+        pids.iter().map(|&pid| self.is_process_alive(pid)).collect()
+    }
+
+    /// For an id known to exist: whether it is a process id (thread-group leader) rather than
+    /// a thread id. `Tgid` of `<root>/<pid>/status` must equal `pid`; when that file cannot be
+    /// read or has no usable `Tgid` line, the answer is [`ProcFs::is_listed`].
+    pub fn is_process_id(&self, pid: i32) -> Result<bool, ProcessError> {
+        match self.read_tgid(pid)? {
+            Tgid::Value(tgid) => Ok(tgid == i128::from(pid)),
+            Tgid::Unknown => self.is_listed(i128::from(pid)),
+        }
+    }
+
+    /// Whether `pid` is among the numeric entries of the root (`pid in psutil.pids()`).
+    /// Thread ids are never listed. Errors listing the root are returned.
+    pub fn is_listed(&self, pid: i128) -> Result<bool, ProcessError> {
+        let list_error = |errno| ProcessError::ListDir {
+            path: self.root.clone(),
+            errno,
+        };
+        let flags = OFlag::O_RDONLY | OFlag::O_NONBLOCK | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
+        let dir = Dir::open(&self.root, flags, Mode::empty()).map_err(list_error)?;
+        let mut found = false;
+        // The whole listing is read, as psutil builds the full list before searching it.
+        for entry in dir {
+            let entry = entry.map_err(list_error)?;
+            let name = entry.file_name().to_bytes();
+            if !name.is_empty() && name.iter().all(u8::is_ascii_digit) {
+                found |= parse_python_int(name) == Some(pid);
+            }
+        }
+        Ok(found)
+    }
+
+    fn status_path(&self, pid: i32) -> PathBuf {
+        let mut path = self.root.clone();
+        path.push(pid.to_string());
+        path.push("status");
+        path
+    }
+
+    /// Reads lines of the status file up to the first `Tgid:` line.
+    fn read_tgid(&self, pid: i32) -> Result<Tgid, ProcessError> {
+        let path = self.status_path(pid);
+        let Ok(mut file) = File::open(&path) else {
+            return Ok(Tgid::Unknown);
+        };
+        // One read brings the whole file (the kernel renders it at once, ~1.5 KiB).
+        let mut buf = Vec::with_capacity(4096);
+        let mut scanned = 0; // bytes of `buf` holding complete lines already checked
+        loop {
+            if buf.len() == buf.capacity() {
+                buf.reserve(4096);
+            }
+            let start = buf.len();
+            buf.resize(buf.capacity(), 0);
+            let read = match file.read(&mut buf[start..]) {
+                Ok(n) => n,
+                Err(err) if err.kind() == ErrorKind::Interrupted => 0,
+                Err(_) => return Ok(Tgid::Unknown),
+            };
+            buf.truncate(start + read);
+            let eof = read == 0;
+            while let Some(end) = memchr_newline(&buf[scanned..]) {
+                let line = &buf[scanned..=scanned + end];
+                scanned += end + 1;
+                if let Some(tgid) = tgid_of_line(line, &path)? {
+                    return Ok(tgid);
+                }
+            }
+            if eof {
+                // The last line may lack its newline.
+                let rest = &buf[scanned..];
+                if !rest.is_empty()
+                    && let Some(tgid) = tgid_of_line(rest, &path)?
+                {
+                    return Ok(tgid);
+                }
+                return Ok(Tgid::Unknown);
+            }
+        }
+    }
+}
+
+fn memchr_newline(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'\n')
+}
+
+/// `None` when the line is not the `Tgid:` line; psutil's `int(line.split()[1])` otherwise.
+fn tgid_of_line(line: &[u8], path: &Path) -> Result<Option<Tgid>, ProcessError> {
+    if !line.starts_with(b"Tgid:") {
+        return Ok(None);
+    }
+    let Some(value) = line
+        .split(|b| is_python_ascii_space(*b))
+        .filter(|f| !f.is_empty())
+        .nth(1)
+    else {
+        return Err(ProcessError::MissingTgid {
+            path: path.to_path_buf(),
+        });
+    };
+    Ok(Some(
+        parse_python_int(value).map_or(Tgid::Unknown, Tgid::Value),
+    ))
+}
+
+/// `bytes.split()` separators.
+fn is_python_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c')
+}
+
+/// Python's `int(token)` for a whitespace-free ASCII token, in base 10: an optional sign,
+/// then digits with single underscores between them. `None` where `int()` raises
+/// `ValueError`. Magnitudes beyond `i128` saturate (they equal no pid either way).
+pub(crate) fn parse_python_int(token: &[u8]) -> Option<i128> {
+    let (negative, digits) = match token.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, token),
+    };
+    if digits.is_empty() || digits[0] == b'_' || digits[digits.len() - 1] == b'_' {
+        return None;
+    }
+    let mut value: i128 = 0;
+    let mut previous_underscore = false;
+    for &b in digits {
+        if b == b'_' {
+            if previous_underscore {
+                return None;
+            }
+            previous_underscore = true;
+            continue;
+        }
+        previous_underscore = false;
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value
+            .saturating_mul(10)
+            .saturating_add(i128::from(b - b'0'));
+    }
+    Some(if negative { -value } else { value })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_int_parsing() {
+        assert_eq!(parse_python_int(b"123"), Some(123));
+        assert_eq!(parse_python_int(b"007"), Some(7));
+        assert_eq!(parse_python_int(b"+5"), Some(5));
+        assert_eq!(parse_python_int(b"-5"), Some(-5));
+        assert_eq!(parse_python_int(b"1_000"), Some(1000));
+        for bad in [
+            &b""[..],
+            b"-",
+            b"+",
+            b"_1",
+            b"1_",
+            b"1__0",
+            b"1a",
+            b"0x10",
+            b"--1",
+            b"1.0",
+        ] {
+            assert_eq!(parse_python_int(bad), None, "{bad:?}");
+        }
+        assert_eq!(parse_python_int(&[b'9'; 60]), Some(i128::MAX));
+    }
+
+    #[test]
+    fn tgid_line_fields() {
+        let path = Path::new("/x");
+        assert!(matches!(tgid_of_line(b"Name:\tbash\n", path), Ok(None)));
+        assert!(matches!(
+            tgid_of_line(b"Tgid:\t42\n", path),
+            Ok(Some(Tgid::Value(42)))
+        ));
+        assert!(matches!(
+            tgid_of_line(b"Tgid:\x0b42 extra", path),
+            Ok(Some(Tgid::Value(42)))
+        ));
+        assert!(matches!(
+            tgid_of_line(b"Tgid:42\n", path),
+            Err(ProcessError::MissingTgid { .. })
+        ));
+        assert!(matches!(
+            tgid_of_line(b"Tgid:\n", path),
+            Err(ProcessError::MissingTgid { .. })
+        ));
+        assert!(matches!(
+            tgid_of_line(b"Tgid: x\n", path),
+            Ok(Some(Tgid::Unknown))
+        ));
+    }
+}
