@@ -1,3 +1,20 @@
 //! String core of sky-rs: base-36 encoding, float formatting, string truncation.
 //!
-//! Plain Rust over plain Rust types; knows nothing of Python.
+//! Plain Rust over plain Rust types; knows nothing of Python. The behaviour is that of `SkyPilot`'s
+//! `base36_encode`, `format_float` and `truncate_long_string` (see `SPEC.md`); inputs whose exact
+//! outcome belongs to the Python runtime (the text of `int()`'s error, formatter limits) come back
+//! as dedicated [`StringError`] variants for the binding to hand to Python.
+#![forbid(unsafe_code)]
+
+mod base36;
+mod error;
+mod float;
+mod hex;
+mod truncate;
+mod unicode;
+
+pub use base36::{Base36, base36_encode, base36_encode_bytes, encode, encode_u128};
+pub use error::StringError;
+pub use float::{MAX_PRECISION, format_float, format_float_into};
+pub use hex::{HexInt, parse_hex_bytes, parse_hex_str};
+pub use truncate::truncate_long_string;

@@ -1,0 +1,258 @@
+//! Parsing a hexadecimal integer exactly as Python's `int(x, 16)` does.
+//!
+//! `CPython` parses `bytes` directly and `str` after one transformation (non-ASCII whitespace becomes
+//! `' '`, non-ASCII decimal digits become ASCII digits, and the first other non-ASCII character
+//! ends the text with an invalid `'?'`). [`parse_hex_str`] does the same, then both share
+//! [`parse_hex_bytes`].
+use crate::StringError;
+use crate::unicode::{decimal_value, is_non_ascii_whitespace};
+
+/// An integer as read by `int(x, 16)`: a sign and a magnitude.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HexInt {
+    negative: bool,
+    magnitude: Magnitude,
+}
+
+/// The magnitude of a [`HexInt`]: a `u128` when it fits, else little-endian `u32` limbs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Magnitude {
+    Small(u128),
+    /// At least five limbs, the most significant one non-zero.
+    Big(Vec<u32>),
+}
+
+impl HexInt {
+    /// Whether the value is below zero (`'-0'` is zero, so not negative).
+    pub fn is_negative(&self) -> bool {
+        self.negative && !self.is_zero()
+    }
+
+    /// Whether the value is zero.
+    pub fn is_zero(&self) -> bool {
+        self.magnitude == Magnitude::Small(0)
+    }
+
+    /// The magnitude, when it fits in a `u128`.
+    pub fn magnitude_u128(&self) -> Option<u128> {
+        match self.magnitude {
+            Magnitude::Small(value) => Some(value),
+            Magnitude::Big(_) => None,
+        }
+    }
+
+    pub(crate) fn magnitude(&self) -> &Magnitude {
+        &self.magnitude
+    }
+}
+
+/// Python's `Py_ISSPACE`: the ASCII whitespace `int()` skips around the number.
+fn is_ascii_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
+fn hex_value(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Parses `bytes` (or ASCII text) as `int(x, 16)` does.
+///
+/// Accepted: surrounding ASCII whitespace, one sign, an optional `0x`/`0X` prefix optionally
+/// followed by one underscore, and hex digits of either case with single underscores between them.
+pub fn parse_hex_bytes(input: &[u8]) -> Result<HexInt, StringError> {
+    let at = |i: usize| input.get(i).copied().unwrap_or(0);
+    let mut i = 0;
+    while is_ascii_space(at(i)) {
+        i += 1;
+    }
+    let negative = at(i) == b'-';
+    if matches!(at(i), b'+' | b'-') {
+        i += 1;
+    }
+    if at(i) == b'0' && matches!(at(i + 1), b'x' | b'X') {
+        i += 2;
+        if at(i) == b'_' {
+            i += 1;
+        }
+    }
+    let start = i;
+    let mut previous_underscore = false;
+    let mut any_digit = false;
+    while i < input.len() {
+        let byte = input[i];
+        if byte == b'_' {
+            if previous_underscore || !any_digit {
+                return Err(StringError::InvalidHexLiteral);
+            }
+            previous_underscore = true;
+        } else if hex_value(byte).is_some() {
+            previous_underscore = false;
+            any_digit = true;
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    if previous_underscore || !any_digit {
+        return Err(StringError::InvalidHexLiteral);
+    }
+    let digits = &input[start..i];
+    if !input[i..].iter().all(|&b| is_ascii_space(b)) {
+        return Err(StringError::InvalidHexLiteral);
+    }
+    Ok(HexInt {
+        negative,
+        magnitude: magnitude(digits),
+    })
+}
+
+/// Parses `str` input as `int(x, 16)` does, including Unicode whitespace and Unicode decimal digits.
+pub fn parse_hex_str(input: &str) -> Result<HexInt, StringError> {
+    if input.is_ascii() {
+        return parse_hex_bytes(input.as_bytes());
+    }
+    let mut ascii = Vec::with_capacity(input.len());
+    for ch in input.chars() {
+        // CPython keeps code points below 127 (so DEL, 127, is invalid like any other symbol).
+        if u32::from(ch) < 127 {
+            ascii.push(ch as u8);
+        } else if is_non_ascii_whitespace(ch) {
+            ascii.push(b' ');
+        } else if let Some(value) = decimal_value(ch) {
+            ascii.push(b'0' + value);
+        } else {
+            return Err(StringError::InvalidHexLiteral);
+        }
+    }
+    parse_hex_bytes(&ascii)
+}
+
+/// The magnitude of validated digits (hex digits with single underscores between them).
+fn magnitude(digits: &[u8]) -> Magnitude {
+    let values = || digits.iter().filter_map(|&b| hex_value(b));
+    let significant = values().skip_while(|&v| v == 0).count();
+    if significant <= 32 {
+        return Magnitude::Small(values().fold(0u128, |acc, v| (acc << 4) | u128::from(v)));
+    }
+    // Least significant digit first, eight to a limb; `significant` digits make the top limb non-zero.
+    let mut limbs = vec![0u32; significant.div_ceil(8)];
+    for (position, value) in values().rev().take(significant).enumerate() {
+        limbs[position / 8] |= u32::from(value) << (4 * (position % 8));
+    }
+    Magnitude::Big(limbs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small(input: &str) -> Result<(bool, u128), StringError> {
+        let parsed = parse_hex_str(input)?;
+        Ok((
+            parsed.is_negative(),
+            parsed.magnitude_u128().unwrap_or(u128::MAX),
+        ))
+    }
+
+    #[test]
+    fn accepts_what_int_accepts() {
+        for (input, value) in [
+            ("ff", 255),
+            ("FF", 255),
+            ("0xff", 255),
+            ("0XfF", 255),
+            ("  ff\n", 255),
+            ("\t\x0b\x0cff\r ", 255),
+            ("+ff", 255),
+            ("0x_f_f", 255),
+            ("+0x_1", 1),
+            ("0X1_2", 18),
+            ("0_0", 0),
+            ("00", 0),
+            ("0x0", 0),
+            ("0", 0),
+            ("\u{660}x1f", 31),
+            ("\u{FF11}\u{FF12}", 18),
+            ("\u{3000}ff\u{2028}", 255),
+            ("\u{85}ff", 255),
+            ("ab\u{660}", 0xab0),
+            ("ffffffffffffffffffffffffffffffff", u128::MAX),
+        ] {
+            assert_eq!(small(input), Ok((false, value)), "{input:?}");
+        }
+        assert_eq!(small("-ff"), Ok((true, 255)));
+        assert_eq!(small("-0"), Ok((false, 0)));
+        assert_eq!(small("-0x_0"), Ok((false, 0)));
+    }
+
+    #[test]
+    fn rejects_what_int_rejects() {
+        for input in [
+            "",
+            "  ",
+            "0x",
+            "0x_",
+            "0x__ff",
+            "_ff",
+            "ff_",
+            "f__f",
+            "- ff",
+            "+-1",
+            "--1",
+            "0_x",
+            "xyz",
+            "\x1cff",
+            "ff\0",
+            "ff\u{200B}",
+            "it's",
+            "0 x1",
+            "1 2",
+            "g",
+            "0xg",
+            "\u{7f}1",
+            "\u{B2}",
+            "1\u{B2}",
+            "\u{16AC1}",
+        ] {
+            assert_eq!(
+                small(input),
+                Err(StringError::InvalidHexLiteral),
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bytes_take_ascii_whitespace_only() {
+        assert!(parse_hex_bytes(b" 0xff ").is_ok());
+        assert_eq!(
+            parse_hex_bytes(b"\xa0ff"),
+            Err(StringError::InvalidHexLiteral)
+        );
+        assert_eq!(
+            parse_hex_bytes(b"\x85ff"),
+            Err(StringError::InvalidHexLiteral)
+        );
+    }
+
+    #[test]
+    fn big_magnitudes_use_limbs() {
+        let parsed = parse_hex_str("0x1_00000000_00000000_00000000_00000000");
+        assert_eq!(parsed.as_ref().map(HexInt::magnitude_u128), Ok(None));
+        assert_eq!(
+            parsed.map(|p| p.magnitude),
+            Ok(Magnitude::Big(vec![0, 0, 0, 0, 1]))
+        );
+        // Leading zeros do not count toward the size.
+        let padded = format!("{}1", "0".repeat(100));
+        assert_eq!(
+            parse_hex_str(&padded).map(|p| p.magnitude_u128()),
+            Ok(Some(1))
+        );
+    }
+}
