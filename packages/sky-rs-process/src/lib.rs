@@ -1,10 +1,352 @@
 //! Python bindings for [`sky_rs_process_core`]: argument conversion and error mapping only.
-use pyo3::prelude::*;
+//!
+//! The fast paths take `str` paths (and `str` subclasses, whose content is all `os` looks at),
+//! exact `dict` mappings, exact `int` pids and `str`/`None` cloud names. Anything else is
+//! handed to the pure-Python implementation in `sky_rs._fallback.process` (or to `os`
+//! itself), which is the contract: exotic inputs behave exactly as in the reference.
+use std::borrow::Cow;
+use std::path::Path;
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Does nothing. The benchmark's floor for the cost of one PyO3 call.
+use pyo3::exceptions::{PyIndexError, PyOSError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
+use sky_rs_process_core::{
+    FD_PER_ENTRY, LOW_FD_LIMIT, ProcFs, ProcessError, fd_per_rsync, is_kubernetes,
+    low_fd_limit_message, max_workers, online_cpu_count, parallel_threads, soft_fd_limit,
+    workers_below_thread_floor,
+};
+
+/// The Python implementation this wheel accelerates; the route for exotic arguments.
+const FALLBACK_MODULE: &str = "sky_rs._fallback.process";
+/// Logger of the low-limit warning, as in the fallback.
+const LOGGER_NAME: &str = "sky_rs.process";
+
+static PROC: LazyLock<ProcFs> = LazyLock::new(ProcFs::default);
+
+/// The one mapping from core errors to the exceptions the reference raises.
+///
+/// `filename` is the object `os` would put in `OSError.filename` (the caller's path object);
+/// without it, a directory error names the path as bytes, as psutil's `os.listdir(b'/proc')`.
+fn to_pyerr(py: Python<'_>, err: &ProcessError, filename: Option<&Bound<'_, PyAny>>) -> PyErr {
+    let Some(errno) = err.errno() else {
+        // `ProcessError::MissingTgid`: psutil's `line.split()[1]` on a bare `Tgid:` line.
+        return PyIndexError::new_err("list index out of range");
+    };
+    let code = errno as i32;
+    let strerror = py
+        .import("os")
+        .and_then(|os| os.call_method1("strerror", (code,)))
+        .and_then(|s| s.extract::<String>())
+        .unwrap_or_else(|_| errno.desc().to_owned());
+    // OSError(errno, strerror[, filename]) picks the subclass (FileNotFoundError, ...).
+    match (err, filename) {
+        (ProcessError::ListDir { .. }, Some(name)) => {
+            PyOSError::new_err((code, strerror, name.clone().unbind()))
+        }
+        (ProcessError::ListDir { path, .. }, None) => {
+            let bytes = PyBytes::new(py, path.as_os_str().as_encoded_bytes());
+            PyOSError::new_err((code, strerror, bytes.unbind()))
+        }
+        _ => PyOSError::new_err((code, strerror)),
+    }
+}
+
+/// `sky_rs._fallback.process`, imported once.
+fn fallback(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    MODULE
+        .get_or_try_init(py, || py.import(FALLBACK_MODULE).map(Bound::unbind))
+        .map(|m| m.bind(py))
+}
+
+/// Whether a `str` path means its UTF-8 bytes to `os` (the filesystem encoding is UTF-8 with
+/// `surrogateescape`, as on every modern Linux Python). Otherwise `str` paths go to Python.
+fn fs_encoding_is_utf8(py: Python<'_>) -> bool {
+    static UTF8: PyOnceLock<bool> = PyOnceLock::new();
+    *UTF8.get_or_init(py, || {
+        let check = || -> PyResult<bool> {
+            let sys = py.import("sys")?;
+            let encoding: String = sys.call_method0("getfilesystemencoding")?.extract()?;
+            let errors: String = sys.call_method0("getfilesystemencodeerrors")?.extract()?;
+            Ok(encoding == "utf-8" && errors == "surrogateescape")
+        };
+        check().unwrap_or(false)
+    })
+}
+
+/// The path of a `str` argument, when Rust can use it as `os` would: valid UTF-8 (no lone
+/// surrogates), no NUL byte, and a UTF-8 filesystem encoding. `None` sends it to Python.
+fn fast_str_path<'a>(py: Python<'_>, obj: &'a Bound<'_, PyAny>) -> Option<Cow<'a, str>> {
+    let s = obj.cast::<PyString>().ok()?;
+    if !fs_encoding_is_utf8(py) {
+        return None;
+    }
+    let text = s.to_cow().ok()?;
+    (!text.contains('\0')).then_some(text)
+}
+
+/// `os.cpu_count()`: `sysconf(_SC_NPROCESSORS_ONLN)`, unless Python 3.13+ was told to
+/// override it (`-X cpu_count` or `PYTHON_CPU_COUNT`), in which case `os.cpu_count()` decides.
+fn cpu_count(py: Python<'_>) -> PyResult<Option<i64>> {
+    static OVERRIDDEN: PyOnceLock<bool> = PyOnceLock::new();
+    let overridden = *OVERRIDDEN.get_or_init(py, || {
+        if py.version_info() < (3, 13) {
+            return false;
+        }
+        let check = || -> PyResult<bool> {
+            let sys = py.import("sys")?;
+            let xoption = sys.getattr("_xoptions")?.contains("cpu_count")?;
+            let ignore_env = sys
+                .getattr("flags")?
+                .getattr("ignore_environment")?
+                .is_truthy()?;
+            let env = py
+                .import("os")?
+                .getattr("environ")?
+                .contains("PYTHON_CPU_COUNT")?;
+            Ok(xoption || (env && !ignore_env))
+        };
+        check().unwrap_or(true)
+    });
+    if overridden {
+        return py.import("os")?.call_method0("cpu_count")?.extract();
+    }
+    Ok(online_cpu_count())
+}
+
+/// `4` when `cloud_str` is truthy and `cloud_str.lower() == 'kubernetes'`, else `1`.
+fn thread_multiplier(cloud_str: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
+    let Some(cloud) = cloud_str else { return Ok(1) };
+    if let Ok(s) = cloud.cast_exact::<PyString>()
+        && let Ok(text) = s.to_cow()
+        && text.is_ascii()
+    {
+        return Ok(if is_kubernetes(&text) { 4 } else { 1 });
+    }
+    // Anything else, non-ASCII `str` included, is asked exactly what the reference asks.
+    if cloud.is_truthy()? && cloud.call_method0("lower")?.eq("kubernetes")? {
+        return Ok(4);
+    }
+    Ok(1)
+}
+
+/// Number of threads for parallel work: `max(4, os.cpu_count() - 1)`, times 4 for Kubernetes.
+#[pyfunction]
+#[pyo3(signature = (cloud_str=None))]
+fn get_parallel_threads(py: Python<'_>, cloud_str: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
+    let cpus = cpu_count(py)?;
+    Ok(parallel_threads(cpus, thread_multiplier(cloud_str)?))
+}
+
+/// Logs the low-limit warning once per process. The "once" flag is the fallback's, so both
+/// backends together warn once; a Rust-side flag covers a missing `sky_rs`.
+fn warn_low_fd_limit(py: Python<'_>, fd_limit: i64) -> PyResult<()> {
+    static WARNED: AtomicBool = AtomicBool::new(false);
+    if let Ok(module) = fallback(py) {
+        module.call_method1("_warn_low_fd_limit", (fd_limit,))?;
+        return Ok(());
+    }
+    if !WARNED.swap(true, Ordering::Relaxed) {
+        let logger = py
+            .import("logging")?
+            .call_method1("getLogger", (LOGGER_NAME,))?;
+        logger.call_method1("warning", (low_fd_limit_message(fd_limit),))?;
+    }
+    Ok(())
+}
+
+/// `len(os.listdir(src)) * 5` if `os.path.isdir(src)`, asked of Python (exotic `src`).
+fn python_fd_per_rsync(py: Python<'_>, src: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
+    static ISDIR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let isdir = ISDIR.import(py, "os.path", "isdir")?;
+    if !isdir.call1((src,))?.is_truthy()? {
+        return Ok(None);
+    }
+    let estimate = fallback(py)?.call_method1("estimate_fd_for_directory", (src,))?;
+    estimate.extract().map(Some)
+}
+
+/// One mapping value's need: Rust for `str` paths (GIL released), Python otherwise.
+fn value_fd_per_rsync(py: Python<'_>, src: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
+    match fast_str_path(py, src) {
+        Some(path) => py
+            .detach(|| fd_per_rsync(Path::new(&*path)))
+            .map_err(|err| to_pyerr(py, &err, Some(src))),
+        None => python_fd_per_rsync(py, src),
+    }
+}
+
+/// The largest per-rsync estimate over the mapping's values, in iteration order.
+fn max_fd_per_rsync(py: Python<'_>, mounts: &Bound<'_, PyAny>) -> PyResult<u64> {
+    let mut fd_per = FD_PER_ENTRY;
+    if let Ok(dict) = mounts.cast_exact::<PyDict>() {
+        // A snapshot of an exact dict's values; when all are plain `str` paths no Python code
+        // can run during the scan, so one GIL release covers every directory.
+        let values = dict.values();
+        let paths: Option<Vec<String>> = values
+            .iter()
+            .map(|v| fast_str_path(py, &v).map(Cow::into_owned))
+            .collect();
+        if let Some(paths) = paths {
+            let scanned =
+                py.detach(|| {
+                    paths.iter().enumerate().try_fold(
+                        FD_PER_ENTRY,
+                        |acc, (i, p)| match fd_per_rsync(Path::new(p)) {
+                            Ok(need) => Ok(acc.max(need.unwrap_or(0))),
+                            Err(err) => Err((i, err)),
+                        },
+                    )
+                });
+            return scanned.map_err(|(i, err)| match values.get_item(i) {
+                Ok(value) => to_pyerr(py, &err, Some(&value)),
+                Err(lookup) => lookup,
+            });
+        }
+    }
+    for src in mounts.call_method0("values")?.try_iter()? {
+        if let Some(need) = value_fd_per_rsync(py, &src?)? {
+            fd_per = fd_per.max(need);
+        }
+    }
+    Ok(fd_per)
+}
+
+/// Parallel rsync workers for the file mounts, bounded by the descriptor limit and the CPUs.
+#[pyfunction]
+#[pyo3(signature = (common_file_mounts, cloud_str=None))]
+fn get_max_workers_for_file_mounts(
+    py: Python<'_>,
+    common_file_mounts: &Bound<'_, PyAny>,
+    cloud_str: Option<&Bound<'_, PyAny>>,
+) -> PyResult<i64> {
+    let fd_limit = soft_fd_limit().map_err(|err| to_pyerr(py, &err, None))?;
+    if fd_limit < LOW_FD_LIMIT {
+        warn_low_fd_limit(py, fd_limit)?;
+    }
+    let fd_per = max_fd_per_rsync(py, common_file_mounts)?;
+    let multiplier = thread_multiplier(cloud_str)?;
+    // The thread count is at least 4 * multiplier: below that, the CPU count cannot matter.
+    if let Some(workers) = workers_below_thread_floor(fd_limit, fd_per, multiplier) {
+        return Ok(workers);
+    }
+    let threads = parallel_threads(cpu_count(py)?, multiplier);
+    Ok(max_workers(fd_limit, fd_per, threads))
+}
+
+/// Descriptors an rsync of `path` is assumed to need: `len(os.listdir(path)) * 5`.
+#[pyfunction]
+fn estimate_fd_for_directory(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<u64> {
+    match fast_str_path(py, path) {
+        Some(p) => py
+            .detach(|| sky_rs_process_core::estimate_fd_for_directory(Path::new(&*p)))
+            .map_err(|err| to_pyerr(py, &err, Some(path))),
+        None => fallback(py)?
+            .call_method1("estimate_fd_for_directory", (path,))?
+            .extract(),
+    }
+}
+
+/// How Rust can answer for one pid argument.
+enum PidRoute {
+    /// An exact `int` in `1..=i32::MAX`: the core decides.
+    Probe(i32),
+    /// An exact `int` `<= 0`: not alive (psutil: `pid < 0`, or `0 in pids()`).
+    NotAlive,
+    /// Anything else (`bool`, subclasses, floats, ints beyond `pid_t`, whose `OverflowError`
+    /// text depends on the Python version): the fallback, which mirrors psutil step by step.
+    Python,
+}
+
+fn route_pid(pid: &Bound<'_, PyAny>) -> PidRoute {
+    if !pid.is_exact_instance_of::<PyInt>() {
+        return PidRoute::Python;
+    }
+    match pid.extract::<i64>() {
+        Ok(v) if v <= 0 => PidRoute::NotAlive,
+        Ok(v) => i32::try_from(v).map_or(PidRoute::Python, PidRoute::Probe),
+        Err(_) if pid.lt(0).unwrap_or(false) => PidRoute::NotAlive,
+        Err(_) => PidRoute::Python,
+    }
+}
+
+fn python_is_process_alive(py: Python<'_>, pid: &Bound<'_, PyAny>) -> PyResult<bool> {
+    fallback(py)?
+        .call_method1("is_process_alive", (pid,))?
+        .extract()
+}
+
+/// Whether a process (not a thread) with this pid exists: `psutil.pid_exists(pid)` on Linux.
+#[pyfunction]
+fn is_process_alive(py: Python<'_>, pid: &Bound<'_, PyAny>) -> PyResult<bool> {
+    match route_pid(pid) {
+        PidRoute::Probe(p) => py
+            .detach(|| PROC.is_process_alive(p))
+            .map_err(|e| to_pyerr(py, &e, None)),
+        PidRoute::NotAlive => Ok(false),
+        PidRoute::Python => python_is_process_alive(py, pid),
+    }
+}
+
+/// Probes the pending exact-int pids in one GIL release and fills their slots.
+fn flush_probes(py: Python<'_>, pending: &mut Vec<(usize, i32)>, out: &mut [bool]) -> PyResult<()> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let answers = py.detach(|| {
+        pending
+            .iter()
+            .map(|&(_, pid)| PROC.is_process_alive(pid))
+            .collect::<Result<Vec<_>, _>>()
+    });
+    let answers = answers.map_err(|e| to_pyerr(py, &e, None))?;
+    for (&(slot, _), alive) in pending.iter().zip(answers) {
+        out[slot] = alive;
+    }
+    pending.clear();
+    Ok(())
+}
+
+/// [`is_process_alive`] for each pid of any iterable, in order, in one call.
+#[pyfunction]
+fn are_processes_alive<'py>(
+    py: Python<'py>,
+    pids: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyList>> {
+    let mut out = Vec::new();
+    let mut pending = Vec::new();
+    for item in pids.try_iter()? {
+        // Earlier pids are answered before a later failure surfaces, as in a plain loop.
+        let pid = match item {
+            Ok(pid) => pid,
+            Err(err) => {
+                flush_probes(py, &mut pending, &mut out)?;
+                return Err(err);
+            }
+        };
+        match route_pid(&pid) {
+            PidRoute::Probe(p) => {
+                pending.push((out.len(), p));
+                out.push(false);
+            }
+            PidRoute::NotAlive => out.push(false),
+            PidRoute::Python => {
+                flush_probes(py, &mut pending, &mut out)?;
+                out.push(python_is_process_alive(py, &pid)?);
+            }
+        }
+    }
+    flush_probes(py, &mut pending, &mut out)?;
+    PyList::new(py, out)
+}
+
+/// Does nothing. The benchmark's floor for the cost of one `PyO3` call.
 #[pyfunction]
 #[pyo3(signature = (*_args, **_kwargs))]
-fn _noop(_args: &Bound<'_, pyo3::types::PyTuple>, _kwargs: Option<&Bound<'_, pyo3::types::PyDict>>) {}
+fn _noop(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) {}
 
 /// The `sky_rs_process._core` extension module.
 #[pymodule(gil_used = false)]
@@ -12,5 +354,10 @@ fn _noop(_args: &Bound<'_, pyo3::types::PyTuple>, _kwargs: Option<&Bound<'_, pyo
 fn sky_rs_process_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(_noop, m)?)?;
+    m.add_function(wrap_pyfunction!(get_parallel_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(get_max_workers_for_file_mounts, m)?)?;
+    m.add_function(wrap_pyfunction!(estimate_fd_for_directory, m)?)?;
+    m.add_function(wrap_pyfunction!(is_process_alive, m)?)?;
+    m.add_function(wrap_pyfunction!(are_processes_alive, m)?)?;
     Ok(())
 }

@@ -1,5 +1,21 @@
 """Rust acceleration of the sky-rs process functions. Import them through ``sky_rs``."""
 
-from sky_rs_process._core import __version__, _noop
+from sky_rs_process._core import (
+    __version__,
+    _noop,
+    are_processes_alive,
+    estimate_fd_for_directory,
+    get_max_workers_for_file_mounts,
+    get_parallel_threads,
+    is_process_alive,
+)
 
-__all__ = ["__version__"]
+__all__ = [
+    "__version__",
+    "_noop",
+    "are_processes_alive",
+    "estimate_fd_for_directory",
+    "get_max_workers_for_file_mounts",
+    "get_parallel_threads",
+    "is_process_alive",
+]
