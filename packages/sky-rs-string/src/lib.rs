@@ -1,10 +1,217 @@
 //! Python bindings for [`sky_rs_string_core`]: argument conversion and error mapping only.
+//!
+//! Fast paths take exact `str`/`bytes`/`bytearray`/`float`/`int`/`bool` arguments. Everything
+//! else (subclasses, other numeric types, huge precisions, strings with lone surrogates) goes to
+//! Python itself: `int(x, 16)` for `base36_encode`, `sky_rs._fallback.string` for the other two,
+//! so exotic inputs get exactly the reference's answer or exception.
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyFloat, PyInt, PySlice, PyString, PyTuple};
+use sky_rs_string_core::{self as core, StringError};
 
-/// Does nothing. The benchmark's floor for the cost of one PyO3 call.
+/// Longest `repr()` quoted in an error message, as in `int()`'s own (`%.200R`).
+const REPR_LIMIT: isize = 200;
+
+/// The one mapping from [`StringError`] to the Python exception the caller sees.
+///
+/// `arg` is the argument the error is about. [`StringError::InvalidHexLiteral`] and
+/// [`StringError::PrecisionOutOfRange`] are normally resolved by asking Python first (see the
+/// functions below); mapped here they keep the core's text.
+fn to_py_err(err: StringError, arg: &Bound<'_, PyAny>) -> PyErr {
+    match err {
+        StringError::NegativeValue => {
+            // `repr(arg)[:200]`, sliced by Python so any repr survives unchanged.
+            let py = arg.py();
+            let message = arg
+                .repr()
+                .and_then(|repr| repr.get_item(PySlice::new(py, 0, REPR_LIMIT, 1)))
+                .and_then(|repr| PyString::new(py, &format!("{err}, got ")).add(repr));
+            match message {
+                Ok(message) => PyValueError::new_err(message.unbind()),
+                Err(repr_error) => repr_error,
+            }
+        }
+        StringError::InvalidHexLiteral
+        | StringError::MissingPrecision
+        | StringError::PrecisionOutOfRange => PyValueError::new_err(err.to_string()),
+    }
+}
+
+/// An argument whose fast path is an exact `int` that fits an `i64`; anything else is kept as is.
+enum IntArg<'py> {
+    Int(i64),
+    Other(Bound<'py, PyAny>),
+}
+
+impl<'py> FromPyObject<'_, 'py> for IntArg<'py> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_exact_instance_of::<PyInt>()
+            && let Ok(value) = obj.extract::<i64>()
+        {
+            return Ok(Self::Int(value));
+        }
+        Ok(Self::Other(obj.to_owned()))
+    }
+}
+
+impl<'py> IntArg<'py> {
+    fn into_object(self, py: Python<'py>) -> Bound<'py, PyAny> {
+        match self {
+            Self::Int(value) => PyInt::new(py, value).into_any(),
+            Self::Other(obj) => obj,
+        }
+    }
+}
+
+/// An argument whose fast path is an exact `bool`; anything else (whose truth value Python must
+/// decide, possibly never) is kept as is.
+enum BoolArg<'py> {
+    Bool(bool),
+    Other(Bound<'py, PyAny>),
+}
+
+impl<'py> FromPyObject<'_, 'py> for BoolArg<'py> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        Ok(match obj.cast_exact::<PyBool>() {
+            Ok(flag) => Self::Bool(flag.is_true()),
+            Err(_) => Self::Other(obj.to_owned()),
+        })
+    }
+}
+
+impl<'py> BoolArg<'py> {
+    fn into_object(self, py: Python<'py>) -> Bound<'py, PyAny> {
+        match self {
+            Self::Bool(value) => PyBool::new(py, value).to_owned().into_any(),
+            Self::Other(obj) => obj,
+        }
+    }
+}
+
+/// Calls `sky_rs._fallback.string.<name>(*args)`: the pure-Python contract, for exotic arguments.
+fn call_fallback<'py>(
+    py: Python<'py>,
+    name: &str,
+    args: impl pyo3::call::PyCallArgs<'py>,
+) -> PyResult<Bound<'py, PyAny>> {
+    static FALLBACK: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+    let module = FALLBACK.get_or_try_init(py, || {
+        py.import("sky_rs._fallback.string").map(Bound::unbind)
+    })?;
+    module.bind(py).getattr(name)?.call1(args)
+}
+
+/// Converts a hex string to a base36 string.
+#[pyfunction]
+#[pyo3(signature = (hex_str))]
+fn base36_encode<'py>(hex_str: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+    let encoded = if let Ok(text) = hex_str.cast_exact::<PyString>() {
+        match text.to_cow() {
+            Ok(text) => core::base36_encode(&text),
+            // Lone surrogates: not UTF-8, and never valid for int().
+            Err(_) => return base36_via_int(hex_str),
+        }
+    } else if let Ok(bytes) = hex_str.cast_exact::<PyBytes>() {
+        core::base36_encode_bytes(bytes.as_bytes())
+    } else if let Ok(bytes) = hex_str.cast_exact::<PyByteArray>() {
+        core::base36_encode_bytes(&bytes.to_vec())
+    } else {
+        return base36_via_int(hex_str);
+    };
+    match encoded {
+        Ok(digits) => Ok(PyString::new(hex_str.py(), digits.as_str())),
+        // int() owns the exact message (it quotes repr(hex_str)), and knows digits newer than ours.
+        Err(StringError::InvalidHexLiteral) => base36_via_int(hex_str),
+        Err(err) => Err(to_py_err(err, hex_str)),
+    }
+}
+
+/// `base36_encode` through Python's own `int(hex_str, 16)`: its exact exception for anything it
+/// rejects, else the value's digits re-read from `format(value, 'x')`.
+fn base36_via_int<'py>(hex_str: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+    let py = hex_str.py();
+    let value = py.get_type::<PyInt>().call1((hex_str, 16))?;
+    let hex = value.call_method1("__format__", ("x",))?;
+    let hex = hex.cast::<PyString>()?.to_cow()?;
+    match core::base36_encode(&hex) {
+        Ok(digits) => Ok(PyString::new(py, digits.as_str())),
+        Err(err) => Err(to_py_err(err, hex_str)),
+    }
+}
+
+/// Formats a float to not show decimal point if it is a whole number.
+///
+/// If it is not a whole number, it will show up to `precision` decimal places.
+#[pyfunction]
+#[pyo3(signature = (num, precision = IntArg::Int(1)), text_signature = "(num, precision=1)")]
+fn format_float<'py>(
+    num: &Bound<'py, PyAny>,
+    precision: IntArg<'py>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = num.py();
+    if let (Ok(float), IntArg::Int(digits)) = (num.cast_exact::<PyFloat>(), &precision) {
+        let mut out = String::new();
+        return match core::format_float_into(float.value(), *digits, &mut out) {
+            Ok(()) => Ok(PyString::new(py, &out).into_any()),
+            Err(StringError::PrecisionOutOfRange) => {
+                call_fallback(py, "format_float", (num, precision.into_object(py)))
+            }
+            Err(err) => Err(to_py_err(err, num)),
+        };
+    }
+    if num.is_exact_instance_of::<PyInt>() || num.is_exact_instance_of::<PyBool>() {
+        return Ok(num.str()?.into_any());
+    }
+    call_fallback(py, "format_float", (num, precision.into_object(py)))
+}
+
+/// Truncates a string to a maximum length.
+///
+/// With `truncate_middle`, the middle of the string is replaced with '...'; otherwise the end is
+/// cut, preserving whole words.
+#[pyfunction]
+#[pyo3(
+    signature = (s, max_length = IntArg::Int(35), truncate_middle = BoolArg::Bool(false)),
+    text_signature = "(s, max_length=35, truncate_middle=False)"
+)]
+fn truncate_long_string<'py>(
+    s: &Bound<'py, PyAny>,
+    max_length: IntArg<'py>,
+    truncate_middle: BoolArg<'py>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = s.py();
+    if let (Ok(text), IntArg::Int(limit), BoolArg::Bool(middle)) =
+        (s.cast_exact::<PyString>(), &max_length, &truncate_middle)
+    {
+        if i64::try_from(text.len()?).is_ok_and(|len| len <= *limit) {
+            return Ok(s.clone());
+        }
+        // Lone surrogates cannot be borrowed as UTF-8: Python slices those.
+        if let Ok(utf8) = text.to_cow() {
+            let truncated = core::truncate_long_string(&utf8, *limit, *middle);
+            return Ok(PyString::new(py, &truncated).into_any());
+        }
+    }
+    call_fallback(
+        py,
+        "truncate_long_string",
+        (
+            s,
+            max_length.into_object(py),
+            truncate_middle.into_object(py),
+        ),
+    )
+}
+
+/// Does nothing. The benchmark's floor for the cost of one `PyO3` call.
 #[pyfunction]
 #[pyo3(signature = (*_args, **_kwargs))]
-fn _noop(_args: &Bound<'_, pyo3::types::PyTuple>, _kwargs: Option<&Bound<'_, pyo3::types::PyDict>>) {}
+fn _noop(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, pyo3::types::PyDict>>) {}
 
 /// The `sky_rs_string._core` extension module.
 #[pymodule(gil_used = false)]
@@ -12,5 +219,8 @@ fn _noop(_args: &Bound<'_, pyo3::types::PyTuple>, _kwargs: Option<&Bound<'_, pyo
 fn sky_rs_string_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(_noop, m)?)?;
+    m.add_function(wrap_pyfunction!(base36_encode, m)?)?;
+    m.add_function(wrap_pyfunction!(format_float, m)?)?;
+    m.add_function(wrap_pyfunction!(truncate_long_string, m)?)?;
     Ok(())
 }
