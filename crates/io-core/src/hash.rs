@@ -1,0 +1,245 @@
+//! Hashing whole files: md5 and the SHA-1/SHA-2 family, in bounded memory.
+use std::fmt;
+use std::io::{self, Read};
+use std::path::Path;
+
+use digest::Digest;
+use rayon::prelude::*;
+
+use crate::{IoError, open_file};
+
+/// Largest read buffer used to hash a file (the Python reference uses the same 256 KiB).
+const MAX_BUFFER: usize = 256 * 1024;
+/// Read buffer for a file whose size `fstat` does not know (reported as 0).
+const UNKNOWN_SIZE_BUFFER: usize = 64 * 1024;
+
+/// An algorithm hashed natively. Every other name is left to the caller (Python's `hashlib`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HashAlgorithm {
+    /// MD5.
+    Md5,
+    /// SHA-1.
+    Sha1,
+    /// SHA-224.
+    Sha224,
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+}
+
+impl HashAlgorithm {
+    /// Every algorithm, in the order of their names' lengths then values.
+    pub const ALL: [Self; 6] = [
+        Self::Md5,
+        Self::Sha1,
+        Self::Sha224,
+        Self::Sha256,
+        Self::Sha384,
+        Self::Sha512,
+    ];
+
+    /// The algorithm `name` means, matched ASCII-case-insensitively like
+    /// `hashlib.new` (`'SHA256'` is sha256). Aliases such as `'sha-256'` are not
+    /// recognised here: they are `hashlib`'s business.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|alg| alg.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The canonical (hashlib) name: `'md5'`, `'sha256'`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Md5 => "md5",
+            Self::Sha1 => "sha1",
+            Self::Sha224 => "sha224",
+            Self::Sha256 => "sha256",
+            Self::Sha384 => "sha384",
+            Self::Sha512 => "sha512",
+        }
+    }
+
+    /// Size of the digest in bytes.
+    pub fn digest_size(self) -> usize {
+        match self {
+            Self::Md5 => 16,
+            Self::Sha1 => 20,
+            Self::Sha224 => 28,
+            Self::Sha256 => 32,
+            Self::Sha384 => 48,
+            Self::Sha512 => 64,
+        }
+    }
+
+    /// Internal block size in bytes.
+    pub fn block_size(self) -> usize {
+        match self {
+            Self::Md5 | Self::Sha1 | Self::Sha224 | Self::Sha256 => 64,
+            Self::Sha384 | Self::Sha512 => 128,
+        }
+    }
+}
+
+impl fmt::Display for HashAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A running hash, like a `hashlib` object: feed it with [`Hasher::update`],
+/// read it with [`Hasher::digest`] as often as you like.
+#[derive(Clone)]
+pub struct Hasher(State);
+
+#[derive(Clone)]
+enum State {
+    Md5(md5::Md5),
+    Sha1(sha1::Sha1),
+    Sha224(sha2::Sha224),
+    Sha256(sha2::Sha256),
+    Sha384(sha2::Sha384),
+    Sha512(sha2::Sha512),
+}
+
+impl Hasher {
+    /// A fresh hash of nothing.
+    pub fn new(algorithm: HashAlgorithm) -> Self {
+        Self(match algorithm {
+            HashAlgorithm::Md5 => State::Md5(md5::Md5::new()),
+            HashAlgorithm::Sha1 => State::Sha1(sha1::Sha1::new()),
+            HashAlgorithm::Sha224 => State::Sha224(sha2::Sha224::new()),
+            HashAlgorithm::Sha256 => State::Sha256(sha2::Sha256::new()),
+            HashAlgorithm::Sha384 => State::Sha384(sha2::Sha384::new()),
+            HashAlgorithm::Sha512 => State::Sha512(sha2::Sha512::new()),
+        })
+    }
+
+    /// The algorithm of this hash.
+    pub fn algorithm(&self) -> HashAlgorithm {
+        match self.0 {
+            State::Md5(_) => HashAlgorithm::Md5,
+            State::Sha1(_) => HashAlgorithm::Sha1,
+            State::Sha224(_) => HashAlgorithm::Sha224,
+            State::Sha256(_) => HashAlgorithm::Sha256,
+            State::Sha384(_) => HashAlgorithm::Sha384,
+            State::Sha512(_) => HashAlgorithm::Sha512,
+        }
+    }
+
+    /// Feed `data`.
+    pub fn update(&mut self, data: &[u8]) {
+        match &mut self.0 {
+            State::Md5(h) => h.update(data),
+            State::Sha1(h) => h.update(data),
+            State::Sha224(h) => h.update(data),
+            State::Sha256(h) => h.update(data),
+            State::Sha384(h) => h.update(data),
+            State::Sha512(h) => h.update(data),
+        }
+    }
+
+    /// The digest of everything fed so far. The hash stays usable.
+    pub fn digest(&self) -> Vec<u8> {
+        match self.0.clone() {
+            State::Md5(h) => h.finalize().to_vec(),
+            State::Sha1(h) => h.finalize().to_vec(),
+            State::Sha224(h) => h.finalize().to_vec(),
+            State::Sha256(h) => h.finalize().to_vec(),
+            State::Sha384(h) => h.finalize().to_vec(),
+            State::Sha512(h) => h.finalize().to_vec(),
+        }
+    }
+
+    /// [`Hasher::digest`] as lowercase hex.
+    pub fn hexdigest(&self) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let digest = self.digest();
+        let mut out = String::with_capacity(digest.len() * 2);
+        for byte in digest {
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        }
+        out
+    }
+}
+
+impl fmt::Debug for Hasher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Hasher").field(&self.algorithm()).finish()
+    }
+}
+
+/// Hash everything `reader` yields, reading `buffer_len` bytes at a time.
+pub fn hash_reader(
+    mut reader: impl Read,
+    algorithm: HashAlgorithm,
+    buffer_len: usize,
+) -> io::Result<Hasher> {
+    let mut hasher = Hasher::new(algorithm);
+    let mut buf = vec![0u8; buffer_len.max(1)];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => return Ok(hasher),
+            Ok(read) => hasher.update(&buf[..read]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The read buffer for a file of `size` bytes: big enough to read it whole
+/// (then one more read sees the end), at most [`MAX_BUFFER`].
+fn buffer_len(size: u64) -> usize {
+    match usize::try_from(size) {
+        Ok(0) => UNKNOWN_SIZE_BUFFER,
+        Ok(size) => size.saturating_add(1).min(MAX_BUFFER),
+        Err(_) => MAX_BUFFER,
+    }
+}
+
+/// Hash the whole file at `path` with `algorithm`, in bounded memory.
+///
+/// Errors are those of Python's `open(path, 'rb')` ([`IoError::Open`], a
+/// directory included) and of reading ([`IoError::Read`]).
+pub fn hash_file(path: &Path, algorithm: HashAlgorithm) -> Result<Hasher, IoError> {
+    let (file, size) = open_file(path)?;
+    hash_reader(file, algorithm, buffer_len(size)).map_err(IoError::Read)
+}
+
+/// [`hash_file`] for every path, in parallel; results in input order.
+///
+/// Runs on a rayon pool created for this call and joined before it returns,
+/// so no worker thread outlives the call (a later `fork()` is safe, unlike
+/// with rayon's lazily created global pool).
+pub fn hash_files<P: AsRef<Path> + Sync>(
+    paths: &[P],
+    algorithm: HashAlgorithm,
+) -> Vec<Result<Hasher, IoError>> {
+    let sequential = || {
+        paths
+            .iter()
+            .map(|p| hash_file(p.as_ref(), algorithm))
+            .collect()
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(paths.len());
+    if threads <= 1 {
+        return sequential();
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("sky-rs-hash-{i}"))
+        .build_scoped(rayon::ThreadBuilder::run, |pool| {
+            pool.install(|| {
+                paths
+                    .par_iter()
+                    .map(|p| hash_file(p.as_ref(), algorithm))
+                    .collect()
+            })
+        })
+        .unwrap_or_else(|_| sequential())
+}

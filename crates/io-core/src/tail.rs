@@ -1,0 +1,161 @@
+//! The last `n` lines of a file, read backwards in chunks.
+use std::fs::File;
+use std::io::{self, Seek, SeekFrom};
+use std::ops::Range;
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+
+use crate::{IoError, open_file};
+
+/// First chunk read from the end of the file; each further chunk doubles, up to [`MAX_CHUNK`].
+/// The result does not depend on the chunk size, only the speed does.
+const FIRST_CHUNK: usize = 8 * 1024;
+const MAX_CHUNK: usize = 1024 * 1024;
+
+/// The selected lines of [`read_last_n_lines`]: raw bytes, without their `b'\n'`.
+///
+/// The lines are `buffer()[region]` split on `b'\n'`; every line but the last
+/// is followed by a `b'\n'` in [`LastLines::buffer`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LastLines {
+    buffer: Vec<u8>,
+    region: Option<Range<usize>>,
+}
+
+impl LastLines {
+    /// The bytes read from the end of the file (a suffix of it).
+    pub fn buffer(&self) -> &[u8] {
+        &self.buffer
+    }
+
+    /// Whether no line was selected (`n == 0` or an empty file).
+    pub fn is_empty(&self) -> bool {
+        self.region.is_none()
+    }
+
+    /// The number of selected lines.
+    pub fn len(&self) -> usize {
+        self.region.as_ref().map_or(0, |r| {
+            memchr::memchr_iter(b'\n', &self.buffer[r.clone()]).count() + 1
+        })
+    }
+
+    /// The positions of the selected lines in [`LastLines::buffer`], in file order.
+    pub fn ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        let region = self.region.clone();
+        let (start, end, mut done) = region.map_or((0, 0, true), |r| (r.start, r.end, false));
+        let mut line_start = start;
+        let mut newlines = memchr::memchr_iter(b'\n', &self.buffer[start..end]);
+        std::iter::from_fn(move || {
+            if done {
+                return None;
+            }
+            if let Some(i) = newlines.next() {
+                let range = line_start..start + i;
+                line_start = start + i + 1;
+                Some(range)
+            } else {
+                done = true;
+                Some(line_start..end)
+            }
+        })
+    }
+
+    /// The selected lines, in file order, without their `b'\n'`.
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        self.ranges().map(|r| &self.buffer[r])
+    }
+}
+
+/// Read the last `n` lines of `path`, as raw bytes.
+///
+/// Reads backwards until more than `n` newline bytes have been seen or the
+/// start of the file is reached, splits on `b'\n'`, and keeps the last `n`
+/// elements, not counting the empty one after a final newline. Decoding,
+/// stripping `'\r'` and adding `'\n'` are left to the caller (see
+/// [`read_last_n_lines_lossy`]). `n == 0` and an empty file give no lines; a
+/// file whose size `lseek` reports as 0 (`/dev/null`) counts as empty.
+pub fn read_last_n_lines(path: &Path, n: usize) -> Result<LastLines, IoError> {
+    if n == 0 {
+        return Ok(LastLines::default());
+    }
+    let (mut file, _) = open_file(path)?;
+    let size = file.seek(SeekFrom::End(0)).map_err(IoError::Read)?;
+    if size == 0 {
+        return Ok(LastLines::default());
+    }
+    let mut pos = size;
+    let mut newlines = 0usize;
+    let mut chunk_len = FIRST_CHUNK;
+    let mut chunks = Vec::new();
+    while pos > 0 && newlines <= n {
+        let len = usize::try_from(pos).map_or(chunk_len, |pos| pos.min(chunk_len));
+        pos -= len as u64;
+        let chunk = read_at(&file, pos, len).map_err(IoError::Read)?;
+        newlines += memchr::memchr_iter(b'\n', &chunk).count();
+        chunks.push(chunk);
+        chunk_len = (chunk_len * 2).min(MAX_CHUNK);
+    }
+    let buffer = if chunks.len() == 1 {
+        chunks.pop().unwrap_or_default()
+    } else {
+        chunks.reverse();
+        chunks.concat()
+    };
+    let region = select_lines(&buffer, n);
+    Ok(LastLines {
+        buffer,
+        region: Some(region),
+    })
+}
+
+/// The last `n` (at least 1) elements of `data` split on `b'\n'`, ignoring the
+/// empty element after a final newline, as one range of `data`.
+fn select_lines(data: &[u8], n: usize) -> Range<usize> {
+    let end = if data.last() == Some(&b'\n') {
+        data.len() - 1
+    } else {
+        data.len()
+    };
+    let start = memchr::memrchr_iter(b'\n', &data[..end])
+        .nth(n - 1)
+        .map_or(0, |i| i + 1);
+    start..end
+}
+
+/// Read up to `len` bytes at `offset`, stopping early only at end of file.
+fn read_at(file: &File, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; len];
+    let mut filled = 0;
+    while filled < len {
+        match file.read_at(&mut buf[filled..], offset + filled as u64) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(filled);
+    Ok(buf)
+}
+
+/// [`read_last_n_lines`] decoded as Python's default (`utf-8`, `errors='replace'`):
+/// each line decoded lossily, trailing `'\r'`s stripped, and `'\n'` appended to
+/// every line but the last.
+pub fn read_last_n_lines_lossy(path: &Path, n: usize) -> Result<Vec<String>, IoError> {
+    let lines = read_last_n_lines(path, n)?;
+    let count = lines.len();
+    Ok(lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut text = String::from_utf8_lossy(line)
+                .trim_end_matches('\r')
+                .to_owned();
+            if i + 1 < count {
+                text.push('\n');
+            }
+            text
+        })
+        .collect())
+}
