@@ -1,6 +1,6 @@
 //! Criterion benches for the system core.
 #![allow(missing_docs)]
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{Criterion, criterion_group, criterion_main};
 
 fn bench(_c: &mut Criterion) {}
 

@@ -1,0 +1,76 @@
+//! The cgroup limits: CPU quota (v2 `cpu.max`, v1 `cpu.cfs_quota_us` / `cpu.cfs_period_us`)
+//! and memory limit (v2 `memory.max`, v1 `memory.limit_in_bytes`).
+//!
+//! Any file that cannot be opened, read or decoded as UTF-8, or whose text does not parse,
+//! means "no limit", as in SkyPilot.
+use crate::error::SystemError;
+use crate::files::read_utf8;
+use crate::pytext::{DecimalDigits, py_float, py_int, py_split, py_strip};
+use crate::roots::Roots;
+
+/// cgroup v2 is in use when `<cgroup root>/cgroup.controllers` is a regular file
+/// (`os.path.isfile`, which follows symlinks).
+pub fn is_cgroup_v2(roots: &Roots) -> bool {
+    std::fs::metadata(&roots.cgroup_controllers).is_ok_and(|meta| meta.is_file())
+}
+
+/// The CPU limit in cores (`quota / period`, possibly fractional), or `None` for no limit.
+///
+/// Errs only where SkyPilot's own code raises: [`SystemError::ZeroDivision`] for a v2
+/// positive quota over a zero period.
+pub fn cgroup_cpu_limit(
+    roots: &Roots,
+    digits: &impl DecimalDigits,
+) -> Result<Option<f64>, SystemError> {
+    let float = |text: &str| py_float(text, digits);
+    if is_cgroup_v2(roots) {
+        let Some(text) = read_utf8(&roots.cpu_max) else {
+            return Ok(None);
+        };
+        let mut fields = py_split(&text);
+        let (Some(quota), Some(period), None) = (fields.next(), fields.next(), fields.next())
+        else {
+            return Ok(None);
+        };
+        if quota == "max" {
+            return Ok(None);
+        }
+        let (Some(quota), Some(period)) = (float(quota), float(period)) else {
+            return Ok(None);
+        };
+        if quota <= 0.0 || quota.is_nan() {
+            return Ok(None);
+        }
+        if period == 0.0 {
+            return Err(SystemError::ZeroDivision);
+        }
+        Ok(Some(quota / period))
+    } else {
+        let read = |path| read_utf8(path).and_then(|text| float(py_strip(&text)));
+        // A quota of 0 or less (or NaN) is "no limit" whatever the period holds, and reading
+        // the period can only fail into "no limit" too: skipping it changes no result.
+        let Some(quota) = read(&roots.cfs_quota).filter(|quota| *quota > 0.0) else {
+            return Ok(None);
+        };
+        Ok(read(&roots.cfs_period)
+            .filter(|period| *period > 0.0)
+            .map(|period| quota / period))
+    }
+}
+
+/// The memory limit in bytes, or `None` for no limit (`max`, empty, 0 or less, unreadable,
+/// not an integer). The value saturates at the `i128` range, which only matters for
+/// comparisons with the total memory, where it changes nothing.
+pub fn cgroup_memory_limit(roots: &Roots, digits: &impl DecimalDigits) -> Option<i128> {
+    let path = if is_cgroup_v2(roots) {
+        &roots.memory_max
+    } else {
+        &roots.memory_limit_v1
+    };
+    let text = read_utf8(path)?;
+    let value = py_strip(&text);
+    if value == "max" || value.is_empty() {
+        return None;
+    }
+    py_int(value, digits).filter(|limit| *limit > 0)
+}
