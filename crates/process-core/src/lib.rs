@@ -8,11 +8,13 @@
 //! - [`threads`]: the CPU count and [`parallel_threads`].
 //! - [`fd`]: the descriptor limit, directory entry counts and [`max_workers`].
 //! - [`liveness`]: [`ProcFs`], whose root (`/proc`) is injectable for tests.
-#![forbid(unsafe_code)]
+//!
+//! The only `unsafe` is one system call `nix` does not wrap (`tgkill`, in `sys`).
 
 pub mod error;
 pub mod fd;
 pub mod liveness;
+mod sys;
 pub mod threads;
 
 pub use error::ProcessError;

@@ -3,15 +3,17 @@
 use std::fs::File;
 use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use nix::dir::Dir;
 use nix::errno::Errno;
-use nix::fcntl::OFlag;
+use nix::fcntl::{OFlag, open, readlink};
 use nix::sys::signal::kill;
 use nix::sys::stat::Mode;
-use nix::unistd::Pid;
+use nix::unistd::{Pid, getpid};
 
 use crate::ProcessError;
+use crate::sys::tgkill_probe;
 
 /// `kill(pid, 0)`: whether a process or thread with this id exists.
 ///
@@ -27,9 +29,19 @@ pub fn signal_probe(pid: i32) -> Result<bool, ProcessError> {
 }
 
 /// A `procfs` mount: `/proc` by default, any directory laid out like it in tests.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct ProcFs {
     root: PathBuf,
+    /// `p` when `<root>/self` was found to be this process `p` (the root is the procfs of our
+    /// pid namespace), `-p` when it was not, 0 before the first check. Keyed by pid, so a
+    /// forked child (maybe in a new pid namespace) checks again.
+    own_namespace_for: AtomicI32,
+}
+
+impl Clone for ProcFs {
+    fn clone(&self) -> Self {
+        Self::new(self.root.clone())
+    }
 }
 
 impl Default for ProcFs {
@@ -49,7 +61,10 @@ enum Tgid {
 impl ProcFs {
     /// A procfs rooted at `root`.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+        Self {
+            root: root.into(),
+            own_namespace_for: AtomicI32::new(0),
+        }
     }
 
     /// The root directory (`/proc`).
@@ -59,13 +74,64 @@ impl ProcFs {
 
     /// `psutil.pid_exists(pid)` on Linux: a live (or zombie) process, not a thread.
     ///
-    /// Pids of 0 and below are `false` (0 is never listed in `/proc`). Otherwise the pid
-    /// must pass [`signal_probe`] and then [`ProcFs::is_process_id`].
+    /// The answer is that of [`ProcFs::is_process_alive_reference`]. When the root is the
+    /// procfs of this process's pid namespace, it is reached without rendering the status
+    /// file: `tgkill(pid, pid, 0)` fails with `ESRCH` exactly when `pid` is not an existing
+    /// thread-group leader, in which case the reference answers `false` too (`kill` fails, or
+    /// the `Tgid` differs, or the unlisted thread id is not in the listing). For a leader, the
+    /// reference reads a `Tgid` equal to `pid` whenever the status file opens, so opening it
+    /// (`O_PATH`: same lookup, same permission and descriptor-limit failures) is enough;
+    /// when it does not open, the `/proc` listing decides, as in the reference.
     pub fn is_process_alive(&self, pid: i32) -> Result<bool, ProcessError> {
+        if pid <= 0 {
+            return Ok(false);
+        }
+        if self.shows_own_namespace() {
+            match tgkill_probe(pid) {
+                Err(Errno::ESRCH) => return Ok(false),
+                Ok(()) | Err(Errno::EPERM) => {
+                    let opens = open(
+                        &self.status_path(pid),
+                        OFlag::O_PATH | OFlag::O_CLOEXEC,
+                        Mode::empty(),
+                    );
+                    return if opens.is_ok() {
+                        Ok(true)
+                    } else {
+                        self.is_listed(i128::from(pid))
+                    };
+                }
+                Err(_) => {} // Unexpected: the reference path reports `kill`'s own error.
+            }
+        }
+        self.is_process_alive_reference(pid)
+    }
+
+    /// `psutil.pid_exists(pid)` on Linux, step by step: pids of 0 and below are `false`
+    /// (0 is never listed in `/proc`); otherwise the pid must pass [`signal_probe`] and then
+    /// [`ProcFs::is_process_id`], which reads `Tgid` from the status file.
+    pub fn is_process_alive_reference(&self, pid: i32) -> Result<bool, ProcessError> {
         if pid <= 0 || !signal_probe(pid)? {
             return Ok(false);
         }
         self.is_process_id(pid)
+    }
+
+    /// Whether `<root>/self` names this process, i.e. the root is our procfs (cached per pid).
+    fn shows_own_namespace(&self) -> bool {
+        let me = getpid().as_raw();
+        match self.own_namespace_for.load(Ordering::Relaxed) {
+            cached if cached == me => return true,
+            cached if cached == -me => return false,
+            _ => {}
+        }
+        let own = readlink(&self.root.join("self"))
+            .ok()
+            .and_then(|target| target.to_str()?.parse::<i32>().ok())
+            == Some(me);
+        self.own_namespace_for
+            .store(if own { me } else { -me }, Ordering::Relaxed);
+        own
     }
 
     /// [`ProcFs::is_process_alive`] for each pid, in order.

@@ -47,8 +47,10 @@ fn reaped_child_is_gone_and_zombie_is_alive() {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     assert!(proc.is_process_alive(pid).unwrap());
+    assert!(proc.is_process_alive_reference(pid).unwrap());
     child.wait().unwrap();
     assert!(!proc.is_process_alive(pid).unwrap());
+    assert!(!proc.is_process_alive_reference(pid).unwrap());
     assert!(!signal_probe(pid).unwrap());
 }
 
@@ -65,6 +67,7 @@ fn thread_ids_are_not_processes() {
     assert_ne!(tid, own_pid());
     assert!(signal_probe(tid).unwrap(), "kill() accepts thread ids");
     assert!(!proc.is_process_alive(tid).unwrap());
+    assert!(!proc.is_process_alive_reference(tid).unwrap());
     assert!(!proc.is_listed(i128::from(tid)).unwrap());
     done_tx.send(()).unwrap();
     handle.join().unwrap();
@@ -143,4 +146,51 @@ fn fake_proc_malformed_tgid_and_missing_root() {
         }
     );
     assert!(!Path::new(&tmp.path().join("nope")).exists());
+}
+
+/// Every pid and thread id in /proc, plus neighbours: the fast path agrees with the reference.
+#[test]
+fn fast_path_matches_reference_on_every_listed_id() {
+    let proc = ProcFs::default();
+    let mut ids = vec![1, 2, 300, 4_194_303, 4_194_304, own_pid()];
+    for entry in fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        ids.extend([pid, pid + 1, pid - 1]);
+        if let Ok(tasks) = fs::read_dir(entry.path().join("task")) {
+            ids.extend(
+                tasks
+                    .flatten()
+                    .filter_map(|t| t.file_name().to_string_lossy().parse::<i32>().ok()),
+            );
+        }
+    }
+    let mut disagreements = Vec::new();
+    for pid in ids {
+        let fast = proc.is_process_alive(pid).unwrap();
+        let reference = proc.is_process_alive_reference(pid).unwrap();
+        // A process may come or go between the two calls; ask again before calling it a bug.
+        if fast != reference
+            && proc.is_process_alive(pid).unwrap() != proc.is_process_alive_reference(pid).unwrap()
+        {
+            disagreements.push(pid);
+        }
+    }
+    assert!(disagreements.is_empty(), "{disagreements:?}");
+}
+
+#[test]
+fn fake_root_always_takes_the_reference_path() {
+    // The fake tree claims our own pid is a thread of another process: only the reference
+    // path (which reads the status file) can say false for our live pid.
+    let pid = own_pid();
+    let tmp = fake_proc(&[(&pid.to_string(), Some("Name:\tx\nTgid:\t1\n"))]);
+    let proc = ProcFs::new(tmp.path());
+    assert!(!proc.is_process_alive(pid).unwrap());
+    let clone = proc.clone();
+    assert_eq!(clone.root(), tmp.path());
+    assert!(!clone.is_process_alive(pid).unwrap());
+    // A zombie-free, unused pid still goes through kill() first.
+    assert!(!proc.is_process_alive(i32::MAX).unwrap());
 }
