@@ -1,10 +1,303 @@
 //! Python bindings for [`sky_rs_system_core`]: argument conversion and error mapping only.
+//!
+//! The environment is read through Python's `os.environ` on every call, as SkyPilot's
+//! `os.getenv` does: changes made through `os.environ` show, and so does a patched
+//! `os.environ` or `os.getenv`. Reading the dict behind `os.environ` never calls libc's
+//! `getenv`, so it cannot race a `putenv` from another thread. The file-system work runs
+//! with the GIL released.
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, PoisonError, RwLock};
+
+use pyo3::exceptions::{PyKeyError, PyOSError, PyOverflowError, PyValueError, PyZeroDivisionError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyString, PyType};
+use pyo3::{IntoPyObjectExt, intern};
+use sky_rs_system_core::{
+    CPU_LIMIT_ENV, CpuCount, DecimalDigits, MEMORY_BYTES_LIMIT_ENV, MEMORY_GB_LIMIT_ENV,
+    MemoryUnit, OverrideFailure, Roots, SystemError,
+};
+
+/// Linux's `EINVAL`.
+const EINVAL: i32 = 22;
+
+/// The Python implementation, for the inputs the fast path leaves to it.
+const FALLBACK: &str = "sky_rs._fallback.system";
 
 /// Does nothing. The benchmark's floor for the cost of one PyO3 call.
 #[pyfunction]
 #[pyo3(signature = (*_args, **_kwargs))]
-fn _noop(_args: &Bound<'_, pyo3::types::PyTuple>, _kwargs: Option<&Bound<'_, pyo3::types::PyDict>>) {}
+fn _noop(_args: &Bound<'_, pyo3::types::PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) {}
+
+// ---------------------------------------------------------------------------------------
+// The roots, movable for tests. The hot path reads one atomic flag.
+
+static DEFAULT_ROOTS: LazyLock<Roots> = LazyLock::new(Roots::default);
+static CUSTOM_ROOTS_SET: AtomicBool = AtomicBool::new(false);
+static CUSTOM_ROOTS: RwLock<Option<Arc<Roots>>> = RwLock::new(None);
+
+/// The roots in force: the defaults, or those of the last [`_set_roots`].
+enum CurrentRoots {
+    Default,
+    Custom(Arc<Roots>),
+}
+
+impl std::ops::Deref for CurrentRoots {
+    type Target = Roots;
+    fn deref(&self) -> &Roots {
+        match self {
+            CurrentRoots::Default => &DEFAULT_ROOTS,
+            CurrentRoots::Custom(roots) => roots,
+        }
+    }
+}
+
+fn current_roots() -> CurrentRoots {
+    if !CUSTOM_ROOTS_SET.load(Ordering::Acquire) {
+        return CurrentRoots::Default;
+    }
+    let custom = CUSTOM_ROOTS
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    custom.map_or(CurrentRoots::Default, CurrentRoots::Custom)
+}
+
+/// Test seam: read cgroup files below `cgroup_root` and meminfo below `proc_root`; `None`
+/// restores the default (`/sys/fs/cgroup`, `/proc`). Not part of the API.
+#[pyfunction]
+#[pyo3(signature = (cgroup_root=None, proc_root=None))]
+fn _set_roots(cgroup_root: Option<PathBuf>, proc_root: Option<PathBuf>) {
+    let custom = (cgroup_root.is_some() || proc_root.is_some()).then(|| {
+        Arc::new(Roots::new(
+            cgroup_root.unwrap_or_else(|| Roots::DEFAULT_CGROUP.into()),
+            proc_root.unwrap_or_else(|| Roots::DEFAULT_PROC.into()),
+        ))
+    });
+    let mut guard = CUSTOM_ROOTS.write().unwrap_or_else(PoisonError::into_inner);
+    CUSTOM_ROOTS_SET.store(custom.is_some(), Ordering::Release);
+    *guard = custom;
+}
+
+// ---------------------------------------------------------------------------------------
+// The environment, through `os.environ`.
+
+/// What `os.getenv` looks at, captured at first use (as the reference's `import os` is).
+struct OsModule {
+    os: Py<PyModule>,
+    getenv: Py<PyAny>,
+    environ_type: Py<PyType>,
+}
+
+static OS_MODULE: PyOnceLock<OsModule> = PyOnceLock::new();
+
+/// `os.getenv(key)`. When neither `os.getenv` nor the type of `os.environ` has been
+/// replaced, the value is taken straight from the dict of encoded bytes behind
+/// `os.environ` (a dict lookup instead of three Python-level calls).
+fn getenv<'py>(
+    py: Python<'py>,
+    key: &Bound<'py, PyString>,
+    key_bytes: &[u8],
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let env = OS_MODULE.get_or_try_init(py, || -> PyResult<OsModule> {
+        let os = py.import("os")?;
+        Ok(OsModule {
+            getenv: os.getattr("getenv")?.unbind(),
+            environ_type: os.getattr("_Environ")?.cast_into::<PyType>()?.unbind(),
+            os: os.unbind(),
+        })
+    })?;
+    let os = env.os.bind(py);
+    let getenv = os.getattr(intern!(py, "getenv"))?;
+    if getenv.is(&env.getenv) {
+        let environ = os.getattr(intern!(py, "environ"))?;
+        if environ.get_type().is(&env.environ_type) {
+            let data = environ.getattr(intern!(py, "_data"))?;
+            if let Ok(data) = data.cast_exact::<PyDict>() {
+                let Some(raw) = data.get_item(PyBytes::new(py, key_bytes))? else {
+                    return Ok(None);
+                };
+                if let Ok(bytes) = raw.cast_exact::<PyBytes>()
+                    && let Ok(text) = std::str::from_utf8(bytes.as_bytes())
+                    && text.is_ascii()
+                {
+                    return Ok(Some(PyString::new(py, text).into_any()));
+                }
+                return environ
+                    .call_method1(intern!(py, "decodevalue"), (raw,))
+                    .map(Some);
+            }
+        }
+    }
+    let value = getenv.call1((key,))?;
+    Ok((!value.is_none()).then_some(value))
+}
+
+/// The text of an environment value when it is a plain `str` of valid UTF-8 (no lone
+/// surrogates); anything else is left to the Python implementation.
+fn plain_text<'a>(value: &'a Bound<'_, PyAny>) -> Option<std::borrow::Cow<'a, str>> {
+    value.cast_exact::<PyString>().ok()?.to_cow().ok()
+}
+
+fn call_fallback<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import(FALLBACK)?.getattr(name)?.call0()
+}
+
+// ---------------------------------------------------------------------------------------
+// Numbers.
+
+/// Python's own answer to "is this character a decimal digit", for the rare non-ASCII
+/// character in a number: `int(c)`, which applies CPython's `Py_UNICODE_TODECIMAL`.
+struct PythonDigits;
+
+impl DecimalDigits for PythonDigits {
+    fn decimal(&self, c: char) -> Option<u8> {
+        Python::attach(|py| {
+            let mut buf = [0u8; 4];
+            let text = PyString::new(py, c.encode_utf8(&mut buf));
+            py.get_type::<PyInt>()
+                .call1((text,))
+                .ok()?
+                .extract::<u8>()
+                .ok()
+        })
+    }
+}
+
+/// A CPU count as a Python `int` (exact even beyond `i64`, as `int(float)` is).
+fn count_to_py(py: Python<'_>, count: CpuCount) -> PyResult<Bound<'_, PyAny>> {
+    match count.to_i64() {
+        Some(n) => n.into_bound_py_any(py),
+        None => py
+            .get_type::<PyInt>()
+            .call1((PyFloat::new(py, count.as_f64()),)),
+    }
+}
+
+/// The one mapping from [`SystemError`] to the exception the reference raises.
+fn to_py_err(py: Python<'_>, err: SystemError) -> PyErr {
+    let message = err.to_string();
+    match err {
+        SystemError::CpuOverride { value, cause } => {
+            let cause = match cause {
+                OverrideFailure::NotAFloat => not_a_float(py, &value),
+                OverrideFailure::NanToInt => {
+                    PyValueError::new_err(SystemError::NanToInt.to_string())
+                }
+            };
+            chained(py, PyValueError::new_err(message), cause)
+        }
+        SystemError::MemoryOverride { value, .. } => {
+            chained(py, PyValueError::new_err(message), not_a_float(py, &value))
+        }
+        SystemError::InfinityToInt => PyOverflowError::new_err(message),
+        SystemError::NanToInt => PyValueError::new_err(message),
+        SystemError::ZeroDivision => PyZeroDivisionError::new_err(message),
+        SystemError::Os { errno, path } => os_error(py, errno, path),
+        SystemError::AffinityMaskTooSmall => os_error(py, EINVAL, None),
+        SystemError::MemTotalMissing => {
+            PyKeyError::new_err(PyBytes::new(py, b"MemTotal:").unbind())
+        }
+    }
+}
+
+/// `float(value)`'s own error: `could not convert string to float: {value!r}`.
+fn not_a_float(py: Python<'_>, value: &str) -> PyErr {
+    let repr = PyString::new(py, value).repr().map_or_else(
+        |_| format!("{value:?}"),
+        |repr| repr.to_string_lossy().into_owned(),
+    );
+    PyValueError::new_err(format!("could not convert string to float: {repr}"))
+}
+
+/// `raise err from cause`, inside the `except` that caught `cause`.
+fn chained(py: Python<'_>, err: PyErr, cause: PyErr) -> PyErr {
+    let context = cause.value(py).clone();
+    err.set_cause(py, Some(cause));
+    // Best effort: `__context__` only matters for tracebacks.
+    let _ = err.value(py).setattr(intern!(py, "__context__"), context);
+    err
+}
+
+/// `OSError(errno, os.strerror(errno)[, filename])`, which Python turns into the subclass
+/// for that errno (`FileNotFoundError`, ...).
+fn os_error(py: Python<'_>, errno: i32, path: Option<PathBuf>) -> PyErr {
+    let strerror = py
+        .import("os")
+        .and_then(|os| os.call_method1("strerror", (errno,)))
+        .and_then(|text| text.extract::<String>())
+        .unwrap_or_else(|_| format!("Unknown error {errno}"));
+    match path {
+        Some(path) => PyOSError::new_err((errno, strerror, path)),
+        None => PyOSError::new_err((errno, strerror)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The functions.
+
+/// The number of CPUs this process may use, with cgroup awareness (see the fallback's
+/// docstring for the contract).
+#[pyfunction]
+fn get_cpu_count(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    if let Some(value) = getenv(py, intern!(py, CPU_LIMIT_ENV), CPU_LIMIT_ENV.as_bytes())? {
+        let Some(text) = plain_text(&value) else {
+            return call_fallback(py, "get_cpu_count");
+        };
+        let count = sky_rs_system_core::cpu_count_override(&text, &PythonDigits);
+        return count_to_py(py, count.map_err(|err| to_py_err(py, err))?);
+    }
+    let roots = current_roots();
+    let count = match py.detach(|| sky_rs_system_core::cpu_count(&roots, &PythonDigits)) {
+        Err(SystemError::AffinityMaskTooSmall) => {
+            // More possible CPUs than a cpu_set_t holds: Python's call grows its mask.
+            let affinity = py
+                .import("os")?
+                .call_method1("sched_getaffinity", (0,))?
+                .len()?;
+            let affinity = i64::try_from(affinity)?;
+            py.detach(|| {
+                sky_rs_system_core::cpu_count_with_affinity(affinity, &roots, &PythonDigits)
+            })
+        }
+        other => other,
+    };
+    count_to_py(py, count.map_err(|err| to_py_err(py, err))?)
+}
+
+/// The memory this process may use, in GB, with cgroup awareness (see the fallback's
+/// docstring for the contract).
+#[pyfunction]
+fn get_mem_size_gb(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    let overrides = [
+        (
+            intern!(py, MEMORY_GB_LIMIT_ENV),
+            MEMORY_GB_LIMIT_ENV,
+            MemoryUnit::Gigabytes,
+        ),
+        (
+            intern!(py, MEMORY_BYTES_LIMIT_ENV),
+            MEMORY_BYTES_LIMIT_ENV,
+            MemoryUnit::Bytes,
+        ),
+    ];
+    for (key, key_text, unit) in overrides {
+        if let Some(value) = getenv(py, key, key_text.as_bytes())? {
+            let Some(text) = plain_text(&value) else {
+                return call_fallback(py, "get_mem_size_gb");
+            };
+            let size = sky_rs_system_core::mem_size_override(&text, unit, &PythonDigits);
+            return size
+                .map_err(|err| to_py_err(py, err))?
+                .into_bound_py_any(py);
+        }
+    }
+    let roots = current_roots();
+    let size = py.detach(|| sky_rs_system_core::mem_size_gb(&roots, &PythonDigits));
+    size.map_err(|err| to_py_err(py, err))?
+        .into_bound_py_any(py)
+}
 
 /// The `sky_rs_system._core` extension module.
 #[pymodule(gil_used = false)]
@@ -12,5 +305,8 @@ fn _noop(_args: &Bound<'_, pyo3::types::PyTuple>, _kwargs: Option<&Bound<'_, pyo
 fn sky_rs_system_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(_noop, m)?)?;
+    m.add_function(wrap_pyfunction!(_set_roots, m)?)?;
+    m.add_function(wrap_pyfunction!(get_cpu_count, m)?)?;
+    m.add_function(wrap_pyfunction!(get_mem_size_gb, m)?)?;
     Ok(())
 }

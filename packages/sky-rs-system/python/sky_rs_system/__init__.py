@@ -1,5 +1,11 @@
 """Rust acceleration of the sky-rs system functions. Import them through ``sky_rs``."""
 
-from sky_rs_system._core import __version__, _noop
+from sky_rs_system._core import (
+    __version__,
+    get_cpu_count,
+    get_mem_size_gb,
+)
+from sky_rs_system._core import _noop as _noop
+from sky_rs_system._core import _set_roots as _set_roots
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "get_cpu_count", "get_mem_size_gb"]
