@@ -5,6 +5,7 @@
 //! `os.environ` or `os.getenv`. Reading the dict behind `os.environ` never calls libc's
 //! `getenv`, so it cannot race a `putenv` from another thread. The file-system work runs
 //! with the GIL released.
+use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
@@ -68,7 +69,12 @@ fn current_roots() -> CurrentRoots {
 /// restores the default (`/sys/fs/cgroup`, `/proc`). Not part of the API.
 #[pyfunction]
 #[pyo3(signature = (cgroup_root=None, proc_root=None))]
-fn _set_roots(cgroup_root: Option<PathBuf>, proc_root: Option<PathBuf>) {
+fn _set_roots(
+    cgroup_root: Option<&Bound<'_, PyAny>>,
+    proc_root: Option<&Bound<'_, PyAny>>,
+) -> PyResult<()> {
+    let cgroup_root = cgroup_root.map(to_path).transpose()?;
+    let proc_root = proc_root.map(to_path).transpose()?;
     let custom = (cgroup_root.is_some() || proc_root.is_some()).then(|| {
         Arc::new(Roots::new(
             cgroup_root.unwrap_or_else(|| Roots::DEFAULT_CGROUP.into()),
@@ -78,6 +84,16 @@ fn _set_roots(cgroup_root: Option<PathBuf>, proc_root: Option<PathBuf>) {
     let mut guard = CUSTOM_ROOTS.write().unwrap_or_else(PoisonError::into_inner);
     CUSTOM_ROOTS_SET.store(custom.is_some(), Ordering::Release);
     *guard = custom;
+    Ok(())
+}
+
+/// `os.fspath(path)` as a path: `str`, `bytes` or any `os.PathLike`.
+fn to_path(path: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
+    let path = path.py().import("os")?.call_method1("fspath", (path,))?;
+    match path.cast::<PyBytes>() {
+        Ok(bytes) => Ok(PathBuf::from(std::ffi::OsStr::from_bytes(bytes.as_bytes()))),
+        Err(_) => path.extract(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -229,7 +245,7 @@ fn os_error(py: Python<'_>, errno: i32, path: Option<PathBuf>) -> PyErr {
         .and_then(|text| text.extract::<String>())
         .unwrap_or_else(|_| format!("Unknown error {errno}"));
     match path {
-        Some(path) => PyOSError::new_err((errno, strerror, path)),
+        Some(path) => PyOSError::new_err((errno, strerror, path.into_os_string())),
         None => PyOSError::new_err((errno, strerror)),
     }
 }
