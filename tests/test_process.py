@@ -14,8 +14,10 @@ import json
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import types
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -535,3 +537,59 @@ def test_fd_limit_exact_values(dirs: dict[int, Path]) -> None:
     assert _run_with_limit(1024, {"/r": str(dirs[50])})["rust"] == [3, 3, 3]
     result = _run_with_limit(4096, {"/r": str(dirs[7])})
     assert result["rust"] == result["python"] == [threads(), min(114, threads(True)), threads()]
+
+
+# ------------------------------------------------------------------- unreadable directories
+
+
+def _as_unprivileged(fn: Callable[[], Any]) -> tuple[Any, ...]:
+    """``outcome(fn)`` where permissions apply, with the exception type by name: here when
+    not root, else in a forked child that drops to uid/gid 65534 (nobody)."""
+
+    def portable() -> tuple[Any, ...]:
+        result = outcome(fn)
+        return ("err", result[1].__name__, *result[2:]) if result[0] == "err" else result
+
+    if os.getuid() != 0:
+        return portable()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read_end)
+            os.setgid(65534)
+            os.setuid(65534)
+            os.write(write_end, json.dumps(portable()).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    return tuple(json.loads(data))
+
+
+@pytest.fixture
+def locked() -> Iterator[Path]:
+    """A directory with 3 entries that others may stat but not list (parent is traversable)."""
+    base = Path(tempfile.mkdtemp(prefix="sky-rs-locked-"))
+    base.chmod(0o755)
+    locked = base / "locked"
+    locked.mkdir()
+    for name in ("a", "b", "c"):
+        (locked / name).touch()
+    locked.chmod(0o311)  # search but no read, for everyone but the owner
+    if os.getuid() != 0:
+        locked.chmod(0o000)
+    yield locked
+    locked.chmod(0o755)
+    shutil.rmtree(base)
+
+
+def test_unreadable_directory(process: ModuleType, locked: Path) -> None:
+    path = str(locked)
+    want = ("err", "PermissionError", f"[Errno 13] Permission denied: '{path}'", 13, path)
+    assert _as_unprivileged(lambda: process.estimate_fd_for_directory(path)) == want
+    assert _as_unprivileged(lambda: process.get_max_workers_for_file_mounts({"/r": path})) == want
+    # The directory is still a directory (stat works), so the error is not skipped.
+    assert _as_unprivileged(lambda: os.path.isdir(path)) == ("ok", True)
