@@ -65,6 +65,12 @@ fn hex_value(byte: u8) -> Option<u8> {
 /// Accepted: surrounding ASCII whitespace, one sign, an optional `0x`/`0X` prefix optionally
 /// followed by one underscore, and hex digits of either case with single underscores between them.
 pub fn parse_hex_bytes(input: &[u8]) -> Result<HexInt, StringError> {
+    if let Some(value) = plain_u128(input) {
+        return Ok(HexInt {
+            negative: false,
+            magnitude: Magnitude::Small(value),
+        });
+    }
     let at = |i: usize| input.get(i).copied().unwrap_or(0);
     let mut i = 0;
     while is_ascii_space(at(i)) {
@@ -108,6 +114,16 @@ pub fn parse_hex_bytes(input: &[u8]) -> Result<HexInt, StringError> {
     Ok(HexInt {
         negative,
         magnitude: magnitude(digits),
+    })
+}
+
+/// The fast path: 1 to 32 bare hex digits (a uuid's `.hex`), in one pass.
+fn plain_u128(input: &[u8]) -> Option<u128> {
+    if input.is_empty() || input.len() > 32 {
+        return None;
+    }
+    input.iter().try_fold(0u128, |acc, &b| {
+        Some((acc << 4) | u128::from(hex_value(b)?))
     })
 }
 

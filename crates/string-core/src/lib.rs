@@ -10,11 +10,14 @@ mod base36;
 mod error;
 mod float;
 mod hex;
+mod radix;
+mod small_str;
 mod truncate;
 mod unicode;
 
-pub use base36::{Base36, base36_encode, base36_encode_bytes, encode, encode_u128};
+pub use base36::{base36_encode, base36_encode_bytes, encode, encode_u128};
 pub use error::StringError;
-pub use float::{MAX_PRECISION, format_float, format_float_into};
+pub use float::{MAX_PRECISION, format_float};
 pub use hex::{HexInt, parse_hex_bytes, parse_hex_str};
-pub use truncate::truncate_long_string;
+pub use small_str::SmallStr;
+pub use truncate::{Truncated, truncate_long_string};

@@ -1,5 +1,5 @@
 //! `truncate_long_string`, counting code points with Python's slice semantics.
-use std::borrow::Cow;
+use crate::small_str::SmallStr;
 
 const ELLIPSIS: &str = "...";
 
@@ -58,8 +58,27 @@ fn slice_index(len: usize, index: i64) -> usize {
     resolved.clamp(0, len_i64) as usize
 }
 
-fn concat(parts: &[&str]) -> Cow<'static, str> {
-    Cow::Owned(parts.concat())
+/// The result of [`truncate_long_string`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Truncated<'a> {
+    /// The input, short enough already (Python returns the very same object).
+    Unchanged(&'a str),
+    /// A new, shortened string.
+    Shortened(SmallStr),
+}
+
+impl Truncated<'_> {
+    /// The resulting text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unchanged(s) => s,
+            Self::Shortened(s) => s.as_str(),
+        }
+    }
+}
+
+fn concat(parts: &[&str]) -> Truncated<'static> {
+    Truncated::Shortened(SmallStr::concat(parts))
 }
 
 /// `truncate_long_string`: `s` itself when it has at most `max_length` code points, otherwise a
@@ -68,16 +87,16 @@ fn concat(parts: &[&str]) -> Cow<'static, str> {
 /// End mode cuts on word boundaries (words split on `' '`) and can return more than
 /// `max_length` code points: `("hello world this is a long string that exceeds", 20)` gives
 /// `"hello world this is a..."`.
-pub fn truncate_long_string(s: &str, max_length: i64, truncate_middle: bool) -> Cow<'_, str> {
+pub fn truncate_long_string(s: &str, max_length: i64, truncate_middle: bool) -> Truncated<'_> {
     let text = Text::new(s);
     let len = text.char_len(s);
     if i64::try_from(len).is_ok_and(|len| len <= max_length) {
-        return Cow::Borrowed(s);
+        return Truncated::Unchanged(s);
     }
     // From here on `max_length < len`, so it fits a usize once known to be non-negative.
     if truncate_middle {
         if max_length <= 3 {
-            return Cow::Borrowed(ELLIPSIS);
+            return concat(&[ELLIPSIS]);
         }
         let kept = (max_length - 3) as usize;
         let (start, end) = (kept.div_ceil(2), kept / 2);
@@ -124,7 +143,9 @@ mod tests {
     use super::*;
 
     fn t(s: &str, max_length: i64, truncate_middle: bool) -> String {
-        truncate_long_string(s, max_length, truncate_middle).into_owned()
+        truncate_long_string(s, max_length, truncate_middle)
+            .as_str()
+            .to_owned()
     }
 
     #[test]
@@ -142,14 +163,15 @@ mod tests {
     }
 
     #[test]
-    fn short_strings_come_back_borrowed() {
-        assert!(matches!(
+    fn short_strings_come_back_unchanged() {
+        assert_eq!(
             truncate_long_string("abc", 3, false),
-            Cow::Borrowed("abc")
-        ));
+            Truncated::Unchanged("abc")
+        );
+        assert_eq!(truncate_long_string("", 0, true), Truncated::Unchanged(""));
         assert!(matches!(
-            truncate_long_string("", 0, true),
-            Cow::Borrowed("")
+            truncate_long_string("abcd", 3, false),
+            Truncated::Shortened(_)
         ));
     }
 

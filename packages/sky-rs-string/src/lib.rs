@@ -155,9 +155,8 @@ fn format_float<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = num.py();
     if let (Ok(float), IntArg::Int(digits)) = (num.cast_exact::<PyFloat>(), &precision) {
-        let mut out = String::new();
-        return match core::format_float_into(float.value(), *digits, &mut out) {
-            Ok(()) => Ok(PyString::new(py, &out).into_any()),
+        return match core::format_float(float.value(), *digits) {
+            Ok(text) => Ok(PyString::new(py, text.as_str()).into_any()),
             Err(StringError::PrecisionOutOfRange) => {
                 call_fallback(py, "format_float", (num, precision.into_object(py)))
             }
@@ -194,7 +193,7 @@ fn truncate_long_string<'py>(
         // Lone surrogates cannot be borrowed as UTF-8: Python slices those.
         if let Ok(utf8) = text.to_cow() {
             let truncated = core::truncate_long_string(&utf8, *limit, *middle);
-            return Ok(PyString::new(py, &truncated).into_any());
+            return Ok(PyString::new(py, truncated.as_str()).into_any());
         }
     }
     call_fallback(

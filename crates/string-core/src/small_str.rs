@@ -1,0 +1,138 @@
+//! A string kept inline when short: the results here are usually a few dozen bytes, and a heap
+//! allocation would cost more than computing them.
+use std::fmt;
+
+/// Inline capacity in bytes: a uuid in base 36 (25), a typical float, a truncated 35-character text.
+const INLINE: usize = 64;
+
+/// A string held inline up to 64 bytes, on the heap beyond.
+#[derive(Clone)]
+pub struct SmallStr(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Inline { buf: [u8; INLINE], len: u8 },
+    Heap(String),
+}
+
+impl SmallStr {
+    /// An empty string.
+    pub const fn new() -> Self {
+        Self(Repr::Inline {
+            buf: [0; INLINE],
+            len: 0,
+        })
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // Only whole `&str`s are ever appended, so the bytes are always valid UTF-8.
+            Repr::Inline { buf, len } => {
+                std::str::from_utf8(&buf[..usize::from(*len)]).unwrap_or_default()
+            }
+            Repr::Heap(s) => s,
+        }
+    }
+
+    /// Appends `s`, moving to the heap when the inline buffer would overflow.
+    pub fn push_str(&mut self, s: &str) {
+        match &mut self.0 {
+            Repr::Inline { buf, len } => {
+                let start = usize::from(*len);
+                let end = start + s.len();
+                if end <= INLINE {
+                    buf[start..end].copy_from_slice(s.as_bytes());
+                    *len = end as u8;
+                } else {
+                    let mut heap = String::with_capacity(end.max(2 * INLINE));
+                    heap.push_str(std::str::from_utf8(&buf[..start]).unwrap_or_default());
+                    heap.push_str(s);
+                    self.0 = Repr::Heap(heap);
+                }
+            }
+            Repr::Heap(heap) => heap.push_str(s),
+        }
+    }
+
+    /// A string of the given pieces, concatenated.
+    pub fn concat(parts: &[&str]) -> Self {
+        let mut out = Self::new();
+        for part in parts {
+            out.push_str(part);
+        }
+        out
+    }
+}
+
+impl Default for SmallStr {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl From<String> for SmallStr {
+    fn from(s: String) -> Self {
+        Self(Repr::Heap(s))
+    }
+}
+
+impl fmt::Write for SmallStr {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.push_str(s);
+        Ok(())
+    }
+}
+
+impl fmt::Display for SmallStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for SmallStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq for SmallStr {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for SmallStr {}
+
+impl PartialEq<str> for SmallStr {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for SmallStr {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stays_inline_then_spills() {
+        let mut s = SmallStr::new();
+        s.push_str("");
+        assert_eq!(s, "");
+        s.push_str(&"x".repeat(63));
+        s.push_str("\u{e9}");
+        assert_eq!(s.as_str().len(), 65);
+        assert!(matches!(s.0, Repr::Heap(_)));
+        s.push_str("!");
+        assert_eq!(s.as_str(), format!("{}\u{e9}!", "x".repeat(63)));
+        let exact = SmallStr::concat(&["a".repeat(60).as_str(), "bcde"]);
+        assert!(matches!(exact.0, Repr::Inline { len: 64, .. }));
+        assert_eq!(exact.as_str(), format!("{}bcde", "a".repeat(60)));
+    }
+}
