@@ -593,3 +593,18 @@ def test_unreadable_directory(process: ModuleType, locked: Path) -> None:
     assert _as_unprivileged(lambda: process.get_max_workers_for_file_mounts({"/r": path})) == want
     # The directory is still a directory (stat works), so the error is not skipped.
     assert _as_unprivileged(lambda: os.path.isdir(path)) == ("ok", True)
+
+
+def test_directory_behind_unsearchable_parent(process: ModuleType, locked: Path) -> None:
+    """Under a parent without search permission, stat fails: not a directory, no error; but
+    os.listdir on it raises PermissionError."""
+    locked.chmod(0o700 if os.getuid() == 0 else 0o000)
+    inner = locked / "inner"
+    if os.getuid() == 0:
+        inner.mkdir()
+    path = str(inner)
+    assert _as_unprivileged(lambda: os.path.isdir(path)) == ("ok", False)
+    got = _as_unprivileged(lambda: process.get_max_workers_for_file_mounts({"/r": path}))
+    assert got == ("ok", workers(soft_fd_limit(), 5))
+    want = ("err", "PermissionError", f"[Errno 13] Permission denied: '{path}'", 13, path)
+    assert _as_unprivileged(lambda: process.estimate_fd_for_directory(path)) == want

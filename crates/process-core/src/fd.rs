@@ -1,14 +1,16 @@
 //! File descriptors: the `RLIMIT_NOFILE` soft limit, directory entry counts and
 //! `get_max_workers_for_file_mounts`' arithmetic.
 
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::Path;
 
-use nix::dir::Dir;
-use nix::fcntl::OFlag;
+use nix::errno::Errno;
+use nix::fcntl::{OFlag, open};
 use nix::sys::resource::{Resource, getrlimit};
 use nix::sys::stat::Mode;
 
 use crate::ProcessError;
+use crate::sys::getdents64;
 
 /// Descriptors assumed per entry of a synced directory, and the minimum per rsync.
 pub const FD_PER_ENTRY: u64 = 5;
@@ -40,26 +42,50 @@ pub fn is_dir(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|meta| meta.is_dir())
 }
 
+/// Opens a directory as glibc's `opendir` does, so failures carry `os.listdir`'s `errno`.
+fn open_dir(path: &Path) -> Result<OwnedFd, Errno> {
+    let flags = OFlag::O_RDONLY | OFlag::O_NONBLOCK | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
+    open(path, flags, Mode::empty())
+}
+
+/// Size of the `getdents64` buffer: glibc's `opendir` default, ~1,300 short names a call.
+const DIRENT_BUFFER: usize = 32 * 1024;
+
+/// Counts the entries of an open directory, `.` and `..` excluded, straight from the
+/// `getdents64` records: no name is copied or decoded.
+fn count_open_dir(dir: &OwnedFd) -> Result<u64, Errno> {
+    let mut buf = vec![0_u8; DIRENT_BUFFER];
+    let mut count = 0;
+    loop {
+        let filled = getdents64(dir.as_fd(), &mut buf)?;
+        if filled == 0 {
+            return Ok(count);
+        }
+        let mut records = &buf[..filled.min(buf.len())];
+        // linux_dirent64: d_ino u64, d_off i64, d_reclen u16, d_type u8, d_name (NUL-ended).
+        while let Some(reclen) = records
+            .get(16..18)
+            .map(|r| usize::from(u16::from_ne_bytes([r[0], r[1]])))
+        {
+            let Some(record) = records.get(..reclen).filter(|_| reclen > 19) else {
+                break;
+            };
+            let name = &record[19..];
+            let dot_or_dotdot = matches!(name, [b'.', 0, ..] | [b'.', b'.', 0, ..]);
+            count += u64::from(!dot_or_dotdot);
+            records = &records[reclen..];
+        }
+    }
+}
+
 /// `len(os.listdir(path))`: the entries of a directory, `.` and `..` excluded.
-///
-/// Counts `getdents` records without building names. The directory is opened as glibc's
-/// `opendir` opens it, so errors carry the same `errno` as `os.listdir`'s.
 pub fn count_dir_entries(path: &Path) -> Result<u64, ProcessError> {
     let list_error = |errno| ProcessError::ListDir {
         path: path.to_path_buf(),
         errno,
     };
-    let flags = OFlag::O_RDONLY | OFlag::O_NONBLOCK | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
-    let dir = Dir::open(path, flags, Mode::empty()).map_err(list_error)?;
-    let mut count = 0;
-    for entry in dir {
-        let name = entry.map_err(list_error)?;
-        let name = name.file_name().to_bytes();
-        if name != b"." && name != b".." {
-            count += 1;
-        }
-    }
-    Ok(count)
+    let dir = open_dir(path).map_err(list_error)?;
+    count_open_dir(&dir).map_err(list_error)
 }
 
 /// `len(os.listdir(path)) * 5`: the descriptors an rsync of this directory is assumed to need.
@@ -69,11 +95,22 @@ pub fn estimate_fd_for_directory(path: &Path) -> Result<u64, ProcessError> {
 
 /// One file-mount source's need: `Some(estimate)` for a directory, `None` for anything else
 /// (a file, a missing path, a broken link), exactly as `os.path.isdir` then `os.listdir`.
+///
+/// The directory is opened first and `stat`ed only when that fails ambiguously: `ENOENT` and
+/// `ENOTDIR` mean "not a directory", while another error (`EACCES`, `EMFILE`, ...) is
+/// `os.listdir`'s error when `os.path.isdir` says directory, and no error otherwise.
 pub fn fd_per_rsync(path: &Path) -> Result<Option<u64>, ProcessError> {
-    if is_dir(path) {
-        estimate_fd_for_directory(path).map(Some)
-    } else {
-        Ok(None)
+    let list_error = |errno| ProcessError::ListDir {
+        path: path.to_path_buf(),
+        errno,
+    };
+    match open_dir(path) {
+        Ok(dir) => count_open_dir(&dir)
+            .map(|n| Some(n.saturating_mul(FD_PER_ENTRY)))
+            .map_err(list_error),
+        Err(Errno::ENOENT | Errno::ENOTDIR) => Ok(None),
+        Err(errno) if is_dir(path) => Err(list_error(errno)),
+        Err(_) => Ok(None),
     }
 }
 
