@@ -19,11 +19,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     import libcst as cst
-    from libcst.metadata import MetadataWrapper
+    from libcst.metadata import MetadataWrapper, Scope
 
 # Where each migrated function lives in SkyPilot (checked against SkyPilot 0.14.1).
 SKYPILOT_HOMES: dict[str, tuple[str, ...]] = {
@@ -52,6 +52,7 @@ _MIGRATABLE: dict[str, frozenset[str]] = {
     module: frozenset((*names, *SKY_RS_ADDITIONS)) for module, names in SKYPILOT_HOMES.items()
 }
 _MODULE_NAMES = tuple(module.rsplit(".", 1)[1] for module in SKYPILOT_HOMES)
+_FUNCTION_NAMES = frozenset(MIGRATED)
 _TARGETS: dict[str, str] = {
     f"{module}.{name}": name for module, names in _MIGRATABLE.items() for name in names
 }
@@ -123,6 +124,8 @@ class Migration:
     code: str
     counts: Counter[str] = field(default_factory=Counter)
     """Names migrated per function: imports moved plus attribute uses rewritten."""
+    warnings: list[str] = field(default_factory=list)
+    """``line N: ...`` notes about uses left alone that may need a human."""
 
 
 def migrate_source(source: str) -> Migration:
@@ -132,8 +135,8 @@ def migrate_source(source: str) -> Migration:
     module = cst.parse_module(source)
     if not _mentions_targets(source):
         return Migration(source)
-    migrated, counts = _migrate_module(module)
-    return Migration(migrated.code, counts)
+    migrated, counts, warnings = _migrate_module(module)
+    return Migration(migrated.code, counts, warnings)
 
 
 @dataclass
@@ -146,48 +149,66 @@ class _Plan:
     """``common_utils.hash_file``-style uses to rewrite, with the function they name."""
     removed_aliases: set[cst.ImportAlias] = field(default_factory=set)
     """Module imports whose every use was rewritten."""
-    import_after: set[cst.BaseSmallStatement] = field(default_factory=set)
-    """Import statements after which ``import sky_rs`` goes."""
+    import_after: dict[cst.BaseSmallStatement, Scope] = field(default_factory=dict)
+    """Import statements after the first of which (per scope) ``import sky_rs`` goes."""
+    warnings: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
+    """Things left alone that may need a human: the node and why."""
 
 
-def _migrate_module(module: cst.Module) -> tuple[cst.Module, Counter[str]]:
-    from libcst.metadata import MetadataWrapper
+def _warn_about_patch_target(plan: _Plan, node: cst.SimpleString) -> None:
+    """Note ``mock.patch("sky.utils.common_utils.hash_file")``-style strings."""
+    value = node.evaluated_value
+    if isinstance(value, str) and value in _TARGETS:
+        function = _TARGETS[value]
+        plan.warnings.append(
+            (
+                node,
+                f"string {value!r} still names SkyPilot's {function}; a patch of it "
+                f"no longer reaches calls migrated to sky_rs.{function}",
+            )
+        )
+
+
+def _migrate_module(module: cst.Module) -> tuple[cst.Module, Counter[str], list[str]]:
+    """The migrated module, names migrated per function, and warnings (``line N: ...``)."""
+    from libcst.metadata import MetadataWrapper, PositionProvider
 
     counts: Counter[str] = Counter()
-    wrapper = MetadataWrapper(module)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     plan = _plan(wrapper)
-    return wrapper.module.visit(_migrator()(plan, counts)), counts
+    warnings: list[str] = []
+    if plan.warnings:
+        positions = wrapper.resolve(PositionProvider)
+        for node, message in plan.warnings:
+            warnings.append(f"line {positions[node].start.line}: {message}")
+    return wrapper.module.visit(_migrator()(plan, counts)), counts, warnings
 
 
 def _mentions_targets(source: str | bytes) -> bool:
     """Cheap pre-filter: every route to the twelve functions spells one of the module names."""
     if isinstance(source, bytes):
-        return any(name.encode() in source for name in _MODULE_NAMES)
-    return any(name in source for name in _MODULE_NAMES)
+        source = source.decode("latin-1")  # enough to find ASCII names in any ASCII superset
+    return any(m in source for m in _MODULE_NAMES) and any(f in source for f in MIGRATED)
 
 
 def _plan(wrapper: MetadataWrapper) -> _Plan:
     import libcst as cst
-    from libcst.metadata import (
-        Assignment,
-        GlobalScope,
-        PositionProvider,
-        QualifiedNameProvider,
-        QualifiedNameSource,
-        Scope,
-        ScopeProvider,
-    )
+    from libcst.metadata import Assignment, GlobalScope, QualifiedNameSource, ScopeProvider
 
     plan = _Plan()
     scopes = wrapper.resolve(ScopeProvider)
-    qualified = wrapper.resolve(QualifiedNameProvider)
-    positions = wrapper.resolve(PositionProvider)
 
     # 1. Attribute uses that certainly name one of the functions (every binding is the import).
-    for node, names in qualified.items():
+    attribute_bases: set[cst.CSTNode] = set()
+    for node, node_scope in scopes.items():
+        if isinstance(node, cst.SimpleString) and "sky.utils." in node.value:
+            _warn_about_patch_target(plan, node)
         if not isinstance(node, cst.Attribute):
             continue
-        resolved = names() if callable(names) else names
+        attribute_bases.add(node.value)
+        if node.attr.value not in _FUNCTION_NAMES or node_scope is None:
+            continue
+        resolved = node_scope.get_qualified_names_for(node)
         full = {q.name for q in resolved}
         if (
             len(full) == 1
@@ -227,6 +248,16 @@ def _plan(wrapper: MetadataWrapper) -> _Plan:
     ]
     if not anchors:
         return plan
+    for a in anchors:
+        for ref in a.references:
+            if ref.node not in attribute_bases and ref.node not in rewritten_refs:
+                plan.warnings.append(
+                    (
+                        ref.node,
+                        f"`{a.name}` is still used as an object (mock.patch.object?); "
+                        f"patching it no longer reaches the calls migrated to sky_rs",
+                    )
+                )
     exported = _exported_names(wrapper.module)
     for statement in {a.node for a in anchors}:
         assert isinstance(statement, (cst.Import, cst.ImportFrom))
@@ -244,8 +275,14 @@ def _plan(wrapper: MetadataWrapper) -> _Plan:
     # 3. Where `import sky_rs` goes: reuse a module-level one, else one per scope of use.
     def existing_alias(scope: Scope) -> str | None:
         for a in sky_rs_imports:
-            if a.scope is scope:
-                return a.name.split(".")[0]
+            if a.scope is not scope:
+                continue
+            assert isinstance(a.node, cst.Import)
+            for alias in a.node.names:
+                if _dotted(alias.name) == "sky_rs" and _bound_name(alias) == a.name:
+                    return a.name
+                if alias.asname is None and a.name == "sky_rs":
+                    return a.name
         return None
 
     global_scope = next(a.scope for a in anchors if a.scope is not None).globals
@@ -261,16 +298,11 @@ def _plan(wrapper: MetadataWrapper) -> _Plan:
     if any(isinstance(scope, GlobalScope) for scope in by_scope):
         by_scope = {global_scope: by_scope[global_scope]}
     for scope, in_scope in by_scope.items():
-        if existing_alias(scope) == plan.alias:
-            continue
-        first = min(in_scope, key=lambda a: _start(positions[a.node]))
-        assert isinstance(first.node, (cst.Import, cst.ImportFrom))
-        plan.import_after.add(first.node)
+        if existing_alias(scope) != plan.alias:
+            for a in in_scope:
+                assert isinstance(a.node, (cst.Import, cst.ImportFrom))
+                plan.import_after[a.node] = scope
     return plan
-
-
-def _start(position: cst.metadata.CodeRange) -> tuple[int, int]:
-    return (position.start.line, position.start.column)
 
 
 def _dotted(node: cst.BaseExpression) -> str:
@@ -317,6 +349,10 @@ def _exported_names(module: cst.Module) -> set[str]:
                         names.add(evaluated)
     return names
 
+
+_Kind = Literal["kept", "split", "sky_rs"]
+"""Why a statement is in a rewritten line: the original (maybe trimmed), a split-off
+``from sky_rs import``, or a new ``import sky_rs``."""
 
 # --------------------------------------------------------------------------------------------
 # Rebuilding import lists (the fiddly part: commas, parentheses and comments).
@@ -429,6 +465,9 @@ def _migrator() -> Callable[[_Plan, Counter[str]], cst.CSTTransformer]:
             self.counts = counts
             # Lines whose statements all went away; their comment lines move to the next line.
             self.dropped: set[cst.SimpleStatementLine] = set()
+            self.scopes_done: set[Scope] = set()
+            # New `import sky_rs` lines, moved down to the end of their import group.
+            self.floating: set[cst.SimpleStatementLine] = set()
 
         # -- uses ------------------------------------------------------------------------
         def leave_Attribute(
@@ -443,9 +482,9 @@ def _migrator() -> Callable[[_Plan, Counter[str]], cst.CSTTransformer]:
         # -- imports ---------------------------------------------------------------------
         def rewrite(
             self, original: cst.BaseSmallStatement, updated: cst.BaseSmallStatement
-        ) -> list[tuple[cst.BaseSmallStatement, bool]]:
-            """What ``original`` becomes; the flag marks a split-off ``from sky_rs import``."""
-            out: list[tuple[cst.BaseSmallStatement, bool]] = []
+        ) -> list[tuple[cst.BaseSmallStatement, _Kind]]:
+            """What ``original`` becomes, each statement tagged with why it is there."""
+            out: list[tuple[cst.BaseSmallStatement, _Kind]] = []
             if isinstance(original, cst.ImportFrom) and isinstance(updated, cst.ImportFrom):
                 out = self.rewrite_import_from(original, updated)
             elif isinstance(original, cst.Import) and isinstance(updated, cst.Import):
@@ -453,31 +492,33 @@ def _migrator() -> Callable[[_Plan, Counter[str]], cst.CSTTransformer]:
                     i for i, a in enumerate(original.names) if a not in self.plan.removed_aliases
                 ]
                 if len(keep) == len(original.names):
-                    out = [(updated, False)]
+                    out = [(updated, "kept")]
                 elif keep:
                     names, _, _ = _select_names(updated.names, keep, None, None, fresh=False)
-                    out = [(updated.with_changes(names=names), False)]
+                    out = [(updated.with_changes(names=names), "kept")]
             else:
-                out = [(updated, False)]
-            if original in self.plan.import_after:
+                out = [(updated, "kept")]
+            scope = self.plan.import_after.get(original)
+            if scope is not None and scope not in self.scopes_done:
+                self.scopes_done.add(scope)
                 sky_rs = cst.ImportAlias(
                     name=cst.Name("sky_rs"),
                     asname=None
                     if self.plan.alias == "sky_rs"
                     else cst.AsName(name=cst.Name(self.plan.alias)),
                 )
-                out.append((cst.Import(names=[sky_rs]), False))
+                out.append((cst.Import(names=[sky_rs]), "sky_rs"))
             return out
 
         def rewrite_import_from(
             self, original: cst.ImportFrom, updated: cst.ImportFrom
-        ) -> list[tuple[cst.BaseSmallStatement, bool]]:
+        ) -> list[tuple[cst.BaseSmallStatement, _Kind]]:
             if (
                 isinstance(updated.names, cst.ImportStar)
                 or isinstance(original.names, cst.ImportStar)
                 or original.relative
             ):
-                return [(updated, False)]
+                return [(updated, "kept")]
             module = _dotted(original.module) if original.module is not None else ""
             migratable = _MIGRATABLE.get(module, frozenset())
             moved = [i for i, a in enumerate(updated.names) if _dotted(a.name) in migratable]
@@ -489,16 +530,16 @@ def _migrator() -> Callable[[_Plan, Counter[str]], cst.CSTTransformer]:
             for i in moved:
                 self.counts[_dotted(updated.names[i].name)] += 1
             if not moved and len(keep) == len(updated.names):
-                return [(updated, False)]
+                return [(updated, "kept")]
             if not keep:
                 if not moved:
                     return []
-                return [(updated.with_changes(module=cst.Name("sky_rs")), False)]
-            out: list[tuple[cst.BaseSmallStatement, bool]] = []
+                return [(updated.with_changes(module=cst.Name("sky_rs")), "kept")]
+            out: list[tuple[cst.BaseSmallStatement, _Kind]] = []
             names, lpar, rpar = _select_names(
                 updated.names, keep, updated.lpar, updated.rpar, fresh=False
             )
-            out.append((updated.with_changes(names=names, lpar=lpar, rpar=rpar), False))
+            out.append((updated.with_changes(names=names, lpar=lpar, rpar=rpar), "kept"))
             if moved:
                 names, lpar, rpar = _select_names(
                     updated.names, moved, updated.lpar, updated.rpar, fresh=True
@@ -510,15 +551,15 @@ def _migrator() -> Callable[[_Plan, Counter[str]], cst.CSTTransformer]:
                     rpar=rpar,
                     semicolon=cst.MaybeSentinel.DEFAULT,
                 )
-                out.append((split_off, True))
+                out.append((split_off, "split"))
             return out
 
         def rewrite_body(
             self,
             original: Sequence[cst.BaseSmallStatement],
             updated: Sequence[cst.BaseSmallStatement],
-        ) -> list[tuple[cst.BaseSmallStatement, bool]]:
-            out: list[tuple[cst.BaseSmallStatement, bool]] = []
+        ) -> list[tuple[cst.BaseSmallStatement, _Kind]]:
+            out: list[tuple[cst.BaseSmallStatement, _Kind]] = []
             for old, new in zip(original, updated):
                 out.extend(self.rewrite(old, new))
             return out
@@ -543,15 +584,16 @@ def _migrator() -> Callable[[_Plan, Counter[str]], cst.CSTTransformer]:
             pragma = (
                 trailing if trailing.comment and _PRAGMA.match(trailing.comment.value) else None
             )
-            for statement, split_off in out[1:]:
-                lines.append(
-                    cst.SimpleStatementLine(
-                        body=[statement],
-                        trailing_whitespace=pragma
-                        if split_off and pragma is not None
-                        else cst.TrailingWhitespace(),
-                    )
+            for statement, kind in out[1:]:
+                line = cst.SimpleStatementLine(
+                    body=[statement],
+                    trailing_whitespace=pragma
+                    if kind == "split" and pragma is not None
+                    else cst.TrailingWhitespace(),
                 )
+                if kind == "sky_rs":
+                    self.floating.add(line)
+                lines.append(line)
             return lines[0] if len(lines) == 1 else cst.FlattenSentinel(lines)
 
         def leave_SimpleStatementSuite(
@@ -568,16 +610,24 @@ def _migrator() -> Callable[[_Plan, Counter[str]], cst.CSTTransformer]:
             return updated_node.with_changes(body=body)
 
         # -- blocks: lines that went away hand their comment lines on --------------------
-        def drop_lines(
+        def settle(
             self, body: Sequence[cst.BaseStatement]
         ) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
+            """Drop emptied lines (handing on their comments) and place new ``import sky_rs``."""
             out: list[cst.BaseStatement] = []
             pending: list[cst.EmptyLine] = []
+            floating: cst.BaseStatement | None = None
             for statement in body:
                 if isinstance(statement, cst.SimpleStatementLine) and statement in self.dropped:
                     if any(line.comment for line in statement.leading_lines):
                         pending.extend(statement.leading_lines)
                     continue
+                if isinstance(statement, cst.SimpleStatementLine) and statement in self.floating:
+                    floating = statement
+                    continue
+                if floating is not None and not _continues_import_group(statement):
+                    out.append(floating)
+                    floating = None
                 if pending and isinstance(
                     statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
                 ):
@@ -586,26 +636,39 @@ def _migrator() -> Callable[[_Plan, Counter[str]], cst.CSTTransformer]:
                     )
                     pending = []
                 out.append(statement)
+            if floating is not None:
+                out.append(floating)
             return out, pending
 
         def leave_IndentedBlock(
             self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
         ) -> cst.IndentedBlock:
-            if not any(s in self.dropped for s in updated_node.body):
+            if not any(s in self.dropped or s in self.floating for s in updated_node.body):
                 return updated_node
-            body, pending = self.drop_lines(updated_node.body)
+            body, pending = self.settle(updated_node.body)
             if not body:
                 body = [cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=pending)]
                 pending = []
             return updated_node.with_changes(body=body, footer=[*pending, *updated_node.footer])
 
         def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-            if not any(s in self.dropped for s in updated_node.body):
+            if not any(s in self.dropped or s in self.floating for s in updated_node.body):
                 return updated_node
-            body, pending = self.drop_lines(updated_node.body)
+            body, pending = self.settle(updated_node.body)
             return updated_node.with_changes(body=body, footer=[*pending, *updated_node.footer])
 
     return Migrator
+
+
+def _continues_import_group(statement: cst.BaseStatement) -> bool:
+    """An import line directly below the previous one (no blank line or comment between)."""
+    import libcst as cst
+
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and not statement.leading_lines
+        and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -647,28 +710,47 @@ class _Summary:
     scanned: int = 0
     changed: list[Path] = field(default_factory=list)
     failed: int = 0
+    warnings: int = 0
     counts: Counter[str] = field(default_factory=Counter)
 
 
-def migrate_file(path: Path) -> tuple[bytes, bytes, Counter[str]]:
-    """Old bytes, new bytes and counts for one file. Encoding, BOM and newlines are preserved.
+@dataclass
+class FileMigration:
+    """One file before and after; encoding, BOM and newlines are preserved."""
 
-    Raises ``OSError``, ``libcst.ParserSyntaxError`` or ``ValueError`` (unparsable result).
+    old: bytes
+    new: bytes
+    encoding: str = "utf-8"
+    counts: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+
+
+def migrate_file(path: Path) -> FileMigration:
+    """Migrate one file in memory (nothing is written).
+
+    Raises ``OSError``, ``libcst.ParserSyntaxError``, or ``ValueError`` if the result would not
+    parse (a bug guard: such a file is reported and left alone).
     """
     import libcst as cst
 
     data = path.read_bytes()
     if not _mentions_targets(data):
-        return data, data, Counter()
+        return FileMigration(data, data)
     module = cst.parse_module(data)
-    new_module, counts = _migrate_module(module)
-    new = new_module.bytes
-    if new != data:
-        try:
-            ast.parse(new)
-        except SyntaxError as exc:
-            raise ValueError(f"the migrated code would not parse ({exc}); left unchanged") from exc
-    return data, new, counts
+    migrated, counts, warnings = _migrate_module(module)
+    new = migrated.bytes
+    if new != data and not _parses(new) and _parses(data):
+        raise ValueError("the migrated code would not parse (a sky-rs bug); left unchanged")
+    return FileMigration(data, new, module.encoding, counts, warnings)
+
+
+def _parses(source: bytes) -> bool:
+    """Does this interpreter parse ``source``? (libcst accepts newer grammar than it may.)"""
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -716,24 +798,26 @@ def run(args: argparse.Namespace) -> int:
     for path in iter_python_files(paths):
         summary.scanned += 1
         try:
-            old, new, counts = migrate_file(path)
+            result = migrate_file(path)
         except cst.ParserSyntaxError as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            _report_failure(summary, path, f"cannot parse: {reason} (line {exc.raw_line})")
+            reason = exc.message.removeprefix("parser error: ")
+            _report_failure(summary, path, f"cannot parse: {reason}")
             continue
         except (OSError, ValueError, UnicodeError, LookupError) as exc:
             _report_failure(summary, path, str(exc))
             continue
-        if new == old:
+        summary.warnings += len(result.warnings)
+        for warning in result.warnings:
+            print(f"warning: {path}: {warning}", file=sys.stderr)
+        if result.new == result.old:
             continue
         summary.changed.append(path)
-        summary.counts.update(counts)
+        summary.counts.update(result.counts)
         if args.diff:
-            encoding = cst.parse_module(old).encoding
-            sys.stdout.write(_diff(path, old, new, encoding))
+            sys.stdout.write(_diff(path, result.old, result.new, result.encoding))
         if write:
             try:
-                _write(path, new)
+                _write(path, result.new)
             except OSError as exc:
                 summary.changed.pop()
                 _report_failure(summary, path, f"cannot write: {exc}")
@@ -762,6 +846,8 @@ def _print_summary(summary: _Summary, *, write: bool) -> None:
     ]
     if summary.failed:
         parts.append(f"{_plural(summary.failed, 'file')} skipped (errors above)")
+    if summary.warnings:
+        parts.append(f"{_plural(summary.warnings, 'warning')} (above)")
     lines = [", ".join(parts)]
     for function in MIGRATED:
         if summary.counts[function]:

@@ -1,0 +1,11 @@
+from sky.utils.common_utils import hash_file as _hash, format_float as ff, retry as retry_fn
+from sky.utils.subprocess_utils import get_max_workers_for_file_mounts as max_workers
+
+
+def checksum(path):
+    return _hash(path, 'sha256').hexdigest()
+
+
+@retry_fn
+def describe(mounts, size):
+    return f'{ff(size, precision=2)} GB with {max_workers(mounts, {})} workers'
