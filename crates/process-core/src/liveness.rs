@@ -170,11 +170,17 @@ impl ProcFs {
         Ok(found)
     }
 
+    /// `<root>/<pid>/status`, built in one allocation.
     fn status_path(&self, pid: i32) -> PathBuf {
-        let mut path = self.root.clone();
-        path.push(pid.to_string());
-        path.push("status");
-        path
+        use std::fmt::Write as _;
+        let root = self.root.as_os_str();
+        let mut path = String::with_capacity(24);
+        // Writing to a String cannot fail.
+        let _ = write!(path, "/{pid}/status");
+        let mut full = std::ffi::OsString::with_capacity(root.len() + path.len());
+        full.push(root);
+        full.push(path);
+        PathBuf::from(full)
     }
 
     /// Reads lines of the status file up to the first `Tgid:` line.
