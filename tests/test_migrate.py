@@ -529,3 +529,13 @@ def test_help_documents_exit_status() -> None:
     text = parser.format_help()
     assert "exit status:" in text
     assert "--check" in text and "--diff" in text
+    assert "get_max_workers_for_file_mounts" in text
+
+
+def test_entry_point(project: Path) -> None:
+    """Through the real ``sky-rs`` dispatcher, as CI would run it."""
+    command = [sys.executable, "-m", "sky_rs.cli", "migrate", "--check", str(project / "pkg")]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 1, result.stderr
+    assert "would change" in result.stderr
+    assert (project / "pkg" / "a.py").read_text() == LEGACY

@@ -88,8 +88,14 @@ Rewrites, for the twelve functions sky-rs provides (other names are left alone):
                                                       from sky_rs import hash_file
   common_utils.hash_file(...)                       ->  sky_rs.hash_file(...)
                                                       (and `import sky_rs`, once)
-Directories are walked for *.py files, skipping .git, virtualenvs, site-packages, node_modules,
-__pycache__, .tox and build directories.
+Local names that merely look alike (a parameter called common_utils, your own hash_file) are
+left alone. Uses that cannot be moved safely (mock.patch("sky.utils.common_utils.hash_file"),
+the module passed as an object) are reported as warnings. Directories are walked for *.py
+files, skipping .git, virtualenvs, site-packages, node_modules, __pycache__, .tox and build
+directories. --check and --diff can be combined.
+
+the twelve functions:
+{functions}
 
 exit status:
   0  success (with --check: nothing would change)
@@ -100,8 +106,13 @@ exit status:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    import textwrap
+
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = EPILOG
+    functions = textwrap.fill(
+        ", ".join(MIGRATED), width=80, initial_indent="  ", subsequent_indent="  "
+    )
+    parser.epilog = EPILOG.format(functions=functions)
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to migrate")
     parser.add_argument(
         "--diff", action="store_true", help="print a unified diff instead of writing files"
