@@ -1,0 +1,230 @@
+"""The ``--html`` page: one self-contained file, inline CSS and an inline SVG chart drawn here.
+
+No scripts, no fonts, no links to anything: it opens the same offline, in a mail or in CI
+artefacts.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Any
+
+from sky_rs._bench.report import (
+    EXPLANATION,
+    FAR_FROM_FLOOR,
+    HEADER,
+    fmt_ns,
+    fmt_ratio,
+    notes,
+    table_rows,
+)
+from sky_rs._bench.runner import Record
+
+TARGET_SPEEDUP = 8.5
+ROW = 22
+LABEL_WIDTH = 360
+PANEL_WIDTH = 330
+GAP = 40
+TOP = 46
+
+CSS = """
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       margin: 2rem auto; max-width: 1180px; padding: 0 1rem; color: #1d232b; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+h2 { font-size: 1.15rem; margin-top: 2rem; }
+.meta { color: #56606b; margin-top: 0; }
+ul.summary li { margin: .15rem 0; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; }
+th, td { padding: .25rem .5rem; border-bottom: 1px solid #e3e6ea; text-align: left;
+         vertical-align: top; }
+th { background: #f4f6f8; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.headline td { font-weight: 600; }
+td.bad { color: #b42318; }
+td.warn { color: #b54708; }
+.note { color: #56606b; font-size: 12px; }
+svg text { font: 12px system-ui, sans-serif; fill: #1d232b; }
+svg .axis { fill: #56606b; font-size: 11px; }
+svg .title { font-weight: 600; font-size: 13px; }
+svg .na { fill: #98a2b3; }
+"""
+
+
+class LogScale:
+    """Maps a positive value onto ``[x0, x0 + width]`` logarithmically."""
+
+    def __init__(self, values: list[float], low: float, high: float, x0: float) -> None:
+        low = min([low, *values])
+        high = max([high, *values])
+        self.low = 10 ** math.floor(math.log10(low) + 1e-9)
+        self.high = 10 ** math.ceil(math.log10(high) - 1e-9)
+        self.x0 = x0
+
+    def __call__(self, value: float) -> float:
+        span = math.log10(self.high) - math.log10(self.low)
+        return self.x0 + (math.log10(value) - math.log10(self.low)) / span * PANEL_WIDTH
+
+    def ticks(self) -> list[float]:
+        ticks = []
+        decade = self.low
+        while decade <= self.high * 1.0001:
+            for step in (1, 2, 5):
+                value = decade * step
+                if value <= self.high * 1.0001:
+                    ticks.append(value)
+            decade *= 10
+        return ticks
+
+
+def _tick_text(value: float) -> str:
+    return f"{value:g}x"
+
+
+def chart(records: list[Record]) -> str:
+    """Two aligned panels: speed-up over Python, and distance from the floor."""
+    speedups = [r.speedup for r in records if r.speedup]
+    distances = [r.distance for r in records if r.distance]
+    left = LABEL_WIDTH
+    speed = LogScale(speedups, 0.5, TARGET_SPEEDUP * 1.5, left)
+    dist = LogScale(distances, 1.0, FAR_FROM_FLOOR * 2, left + PANEL_WIDTH + GAP)
+    height = TOP + ROW * len(records) + 30
+    width = left + 2 * PANEL_WIDTH + GAP + 70
+    out = [
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img"'
+        ' aria-label="speed-up over Python and distance from the floor, per case">'
+    ]
+    bottom = TOP + ROW * len(records)
+    for scale, title in (
+        (speed, "speed-up over the Python fallback (log scale)"),
+        (dist, "distance from the floor: Rust / floor (log scale)"),
+    ):
+        out.append(f'<text class="title" x="{scale.x0}" y="16">{escape(title)}</text>')
+        for tick in scale.ticks():
+            x = scale(tick)
+            out.append(
+                f'<line x1="{x:.1f}" y1="{TOP - 8}" x2="{x:.1f}" y2="{bottom}" stroke="#e3e6ea"/>'
+            )
+            out.append(
+                f'<text class="axis" x="{x:.1f}" y="{bottom + 14}" text-anchor="middle">'
+                f"{_tick_text(tick)}</text>"
+            )
+    for scale, value, text in (
+        (speed, 1.0, "1x"),
+        (speed, TARGET_SPEEDUP, f"target {TARGET_SPEEDUP:g}x"),
+        (dist, FAR_FROM_FLOOR, f"limit {FAR_FROM_FLOOR:g}x"),
+    ):
+        x = scale(value)
+        dash = "" if value == 1.0 else ' stroke-dasharray="4 3"'
+        out.append(
+            f'<line x1="{x:.1f}" y1="{TOP - 8}" x2="{x:.1f}" y2="{bottom}" stroke="#56606b"{dash}/>'
+        )
+        if value != 1.0:
+            out.append(f'<text class="axis" x="{x + 3:.1f}" y="{TOP - 10}">{text}</text>')
+    for i, record in enumerate(records):
+        y = TOP + i * ROW
+        weight = ' font-weight="600"' if record.case.headline else ""
+        name = f"{record.case.function} · {record.case.case}"
+        out.append(
+            f'<text x="{left - 8}" y="{y + 15}" text-anchor="end"{weight}>{escape(name)}</text>'
+        )
+        out.append(_bar(speed, record.speedup, y, good=lambda v: v >= 1, base=1.0))
+        out.append(_bar(dist, record.distance, y, good=lambda v: v <= FAR_FROM_FLOOR, base=1.0))
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _bar(scale: LogScale, value: float | None, y: float, good: Any, base: float) -> str:
+    if value is None:
+        return f'<text class="na" x="{scale.x0 + 4}" y="{y + 15}">n/a</text>'
+    base = max(base, scale.low) if value >= base else base
+    x1, x2 = sorted((scale(base), scale(value)))
+    colour = "#2e7d5b" if good(value) else "#c4320a"
+    label_x = max(x2, scale(base)) + 4
+    return (
+        f'<rect x="{x1:.1f}" y="{y + 4}" width="{max(x2 - x1, 1.5):.1f}" height="{ROW - 8}"'
+        f' fill="{colour}" rx="2"><title>{fmt_ratio(value)}</title></rect>'
+        f'<text x="{label_x:.1f}" y="{y + 15}">{fmt_ratio(value)}</text>'
+    )
+
+
+def _results_table(records: list[Record]) -> str:
+    rows = [[*row, notes(r)] for row, r in zip(table_rows(records), records)]
+    header = [*HEADER, "notes"]
+    out = ["<table>", "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr>"]
+    numeric = {3, 4, 5, 6, 7}
+    for row, record in zip(rows, records):
+        cls = ' class="headline"' if record.case.headline else ""
+        cells = []
+        for j, cell in enumerate(row):
+            classes = ["num"] if j in numeric else []
+            if j == 6 and record.speedup is not None and record.speedup < 1:
+                classes.append("bad")
+            if j == 7 and record.distance is not None and record.distance > FAR_FROM_FLOOR:
+                classes.append("warn")
+            attr = f' class="{" ".join(classes)}"' if classes else ""
+            cells.append(f"<td{attr}>{escape(cell)}</td>")
+        out.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def _floor_table(records: list[Record]) -> str:
+    out = [
+        "<table>",
+        "<tr><th>function</th><th>case</th><th>floor</th><th>components</th></tr>",
+    ]
+    for record in records:
+        parts = "<br>".join(
+            f"{escape(fmt_ns(c.ns))} &nbsp; {escape(c.name)}"
+            f' <span class="note">({escape(c.source)})</span>'
+            for c in record.components
+        )
+        if record.floor_status != "complete":
+            parts += f'<br><span class="note">{escape(record.floor_status)}</span>'
+        out.append(
+            f"<tr><td>{escape(record.case.function)}</td><td>{escape(record.case.case)}</td>"
+            f'<td class="num">{escape(fmt_ns(record.floor_ns))}</td><td>{parts}</td></tr>'
+        )
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def render(records: list[Record], document: dict[str, Any], lines: list[str]) -> str:
+    machine = document["machine"]
+    backends = ", ".join(
+        f"{name} {entry['backend']}" for name, entry in document["backends"]["domains"].items()
+    )
+    load = machine.get("load_average_start")
+    load_text = f"load average {load[0]:.2f} at start" if load else ""
+    meta = (
+        f"{escape(document['created'])} · {document['mode']} mode ·"
+        f" {escape(str(machine['cpu_model']))}, {machine['cores_usable']} usable cores ·"
+        f" Python {escape(machine['python_version'])} · {escape(machine['openssl'])} ·"
+        f" backends: {escape(backends)} · {escape(load_text)} ·"
+        f" took {document['duration_s']:.0f} s"
+    )
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>sky-rs bench {escape(document['created'])}</title>",
+            f"<style>{CSS}</style></head><body>",
+            "<h1>sky-rs bench</h1>",
+            f'<p class="meta">{meta}</p>',
+            f'<p class="meta">Command: <code>{escape(document["command"])}</code></p>',
+            '<ul class="summary">' + "".join(f"<li>{escape(li)}</li>" for li in lines) + "</ul>",
+            "<h2>Speed-up and distance from the floor</h2>",
+            chart(records),
+            "<h2>Results</h2>",
+            _results_table(records),
+            f'<p class="note">{escape(EXPLANATION)}</p>',
+            "<h2>What each floor is made of</h2>",
+            f'<p class="note">{escape(document["methodology"]["floor"])}.'
+            f" {escape(document['methodology']['hashing'])}.</p>",
+            _floor_table(records),
+            "</body></html>",
+            "",
+        ]
+    )
