@@ -179,6 +179,17 @@ fn value_fd_per_rsync(py: Python<'_>, src: &Bound<'_, PyAny>) -> PyResult<Option
     }
 }
 
+/// The largest per-rsync estimate over `str` paths; an error comes with its path's index.
+fn max_fd_per_rsync_of_paths(paths: &[String]) -> Result<u64, (usize, ProcessError)> {
+    let mut fd_per = FD_PER_ENTRY;
+    for (i, path) in paths.iter().enumerate() {
+        if let Some(need) = fd_per_rsync(Path::new(path)).map_err(|err| (i, err))? {
+            fd_per = fd_per.max(need);
+        }
+    }
+    Ok(fd_per)
+}
+
 /// The largest per-rsync estimate over the mapping's values, in iteration order.
 fn max_fd_per_rsync(py: Python<'_>, mounts: &Bound<'_, PyAny>) -> PyResult<u64> {
     let mut fd_per = FD_PER_ENTRY;
@@ -191,16 +202,7 @@ fn max_fd_per_rsync(py: Python<'_>, mounts: &Bound<'_, PyAny>) -> PyResult<u64> 
             .map(|v| fast_str_path(py, &v).map(Cow::into_owned))
             .collect();
         if let Some(paths) = paths {
-            let scanned =
-                py.detach(|| {
-                    paths.iter().enumerate().try_fold(
-                        FD_PER_ENTRY,
-                        |acc, (i, p)| match fd_per_rsync(Path::new(p)) {
-                            Ok(need) => Ok(acc.max(need.unwrap_or(0))),
-                            Err(err) => Err((i, err)),
-                        },
-                    )
-                });
+            let scanned = py.detach(|| max_fd_per_rsync_of_paths(&paths));
             return scanned.map_err(|(i, err)| match values.get_item(i) {
                 Ok(value) => to_pyerr(py, &err, Some(&value)),
                 Err(lookup) => lookup,
