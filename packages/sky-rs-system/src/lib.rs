@@ -5,6 +5,8 @@
 //! `os.environ` or `os.getenv`. Reading the dict behind `os.environ` never calls libc's
 //! `getenv`, so it cannot race a `putenv` from another thread. The file-system work runs
 //! with the GIL released.
+mod floor;
+
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -321,6 +323,7 @@ fn get_mem_size_gb(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 fn sky_rs_system_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(_noop, m)?)?;
+    m.add_function(wrap_pyfunction!(floor::_floor, m)?)?;
     m.add_function(wrap_pyfunction!(_set_roots, m)?)?;
     m.add_function(wrap_pyfunction!(get_cpu_count, m)?)?;
     m.add_function(wrap_pyfunction!(get_mem_size_gb, m)?)?;
