@@ -12,7 +12,6 @@ The top level stays light: the measuring modules are imported by :func:`run`.
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from sky_rs._domains import FUNCTIONS
 
@@ -68,8 +67,18 @@ def run(args: argparse.Namespace) -> int:
     )
 
 
-def _command_text(args: Any) -> str:
+def _command_text(args: argparse.Namespace) -> str:
+    """The command line these arguments mean, for the record."""
     import shlex
-    import sys
 
-    return shlex.join(["sky-rs", *sys.argv[2:]]) if len(sys.argv) > 1 else "sky-rs bench"
+    words = ["sky-rs", "bench"]
+    if args.quick:
+        words.append("--quick")
+    for name in args.only or ():
+        words += ["--only", name]
+    for flag in ("json", "html"):
+        if getattr(args, flag):
+            words += [f"--{flag}", getattr(args, flag)]
+    if args.gil:
+        words.append("--gil")
+    return shlex.join(words)

@@ -55,10 +55,9 @@ class LogScale:
     """Maps a positive value onto ``[x0, x0 + width]`` logarithmically."""
 
     def __init__(self, values: list[float], low: float, high: float, x0: float) -> None:
-        low = min([low, *values])
-        high = max([high, *values])
-        self.low = 10 ** math.floor(math.log10(low) + 1e-9)
-        self.high = 10 ** math.ceil(math.log10(high) - 1e-9)
+        steps = _nice_steps(min([low, *values]), max([high, *values]))
+        self.low, self.high = steps[0], steps[-1]
+        self._ticks = steps
         self.x0 = x0
 
     def __call__(self, value: float) -> float:
@@ -66,15 +65,24 @@ class LogScale:
         return self.x0 + (math.log10(value) - math.log10(self.low)) / span * PANEL_WIDTH
 
     def ticks(self) -> list[float]:
-        ticks = []
-        decade = self.low
-        while decade <= self.high * 1.0001:
-            for step in (1, 2, 5):
-                value = decade * step
-                if value <= self.high * 1.0001:
-                    ticks.append(value)
-            decade *= 10
-        return ticks
+        return self._ticks
+
+
+def _nice_steps(low: float, high: float) -> list[float]:
+    """The 1-2-5 values from the largest one <= ``low`` to the smallest one >= ``high``."""
+    decade = 10.0 ** math.floor(math.log10(low))
+    steps: list[float] = []
+    while not steps or steps[-1] < high * 0.9999:
+        for step in (1, 2, 5):
+            value = decade * step
+            if value <= low * 1.0001:
+                steps = [value]
+            elif steps:
+                steps.append(value)
+            if steps and steps[-1] >= high * 0.9999:
+                break
+        decade *= 10
+    return steps
 
 
 def _tick_text(value: float) -> str:
