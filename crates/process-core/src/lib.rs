@@ -14,7 +14,7 @@
 pub mod error;
 pub mod fd;
 pub mod liveness;
-mod sys;
+pub mod sys;
 pub mod threads;
 
 pub use error::ProcessError;

@@ -4,6 +4,8 @@
 //! exact `dict` mappings, exact `int` pids and `str`/`None` cloud names. Anything else is
 //! handed to the pure-Python implementation in `sky_rs._fallback.process` (or to `os`
 //! itself), which is the contract: exotic inputs behave exactly as in the reference.
+mod floor;
+
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::LazyLock;
@@ -356,6 +358,7 @@ fn _noop(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) {}
 fn sky_rs_process_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(_noop, m)?)?;
+    m.add_function(wrap_pyfunction!(floor::_floor, m)?)?;
     m.add_function(wrap_pyfunction!(get_parallel_threads, m)?)?;
     m.add_function(wrap_pyfunction!(get_max_workers_for_file_mounts, m)?)?;
     m.add_function(wrap_pyfunction!(estimate_fd_for_directory, m)?)?;

@@ -2,6 +2,7 @@
 
 from sky_rs_process._core import (
     __version__,
+    _floor,
     _noop,
     are_processes_alive,
     estimate_fd_for_directory,
@@ -12,6 +13,7 @@ from sky_rs_process._core import (
 
 __all__ = [
     "__version__",
+    "_floor",
     "_noop",
     "are_processes_alive",
     "estimate_fd_for_directory",
