@@ -13,9 +13,9 @@ from typing import Any
 from sky_rs._bench.report import (
     EXPLANATION,
     FAR_FROM_FLOOR,
-    HEADER,
     fmt_ns,
     fmt_ratio,
+    header,
     notes,
     table_rows,
 )
@@ -158,8 +158,8 @@ def _bar(scale: LogScale, value: float | None, y: float, good: Any, base: float)
 
 def _results_table(records: list[Record]) -> str:
     rows = [[*row, notes(r)] for row, r in zip(table_rows(records), records)]
-    header = [*HEADER, "notes"]
-    out = ["<table>", "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in header) + "</tr>"]
+    columns = [*header(records), "notes"]
+    out = ["<table>", "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in columns) + "</tr>"]
     numeric = {3, 4, 5, 6, 7}
     for row, record in zip(rows, records):
         cls = ' class="headline"' if record.case.headline else ""

@@ -51,8 +51,22 @@ def label(record: Record) -> str:
     return f"{record.case.function} {record.case.case}"
 
 
+def references(record: Record) -> str:
+    """Other implementations of the same call, e.g. ``psutil.pid_exists 23 µs (Rust 4.7x)``."""
+    parts = []
+    for name, timing in record.references.items():
+        versus = f" (Rust {fmt_ratio(timing.min_ns / record.rust.min_ns)})" if record.rust else ""
+        parts.append(f"{name} {fmt_ns(timing.min_ns)}{versus}")
+    return "; ".join(parts)
+
+
+def header(records: list[Record]) -> list[str]:
+    """The table's columns; a ``reference`` column when some case has one (psutil)."""
+    return [*HEADER, "reference"] if any(r.references for r in records) else list(HEADER)
+
+
 def notes(record: Record) -> str:
-    parts = [f"{name} {fmt_ns(t.min_ns)}" for name, t in record.references.items()]
+    parts = []
     if record.case.wall:
         parts.append(f"wall time, {record.python.repeats} runs")
     if record.case.note:
@@ -65,6 +79,7 @@ def notes(record: Record) -> str:
 
 
 def table_rows(records: list[Record]) -> list[list[str]]:
+    with_references = len(header(records)) > len(HEADER)
     return [
         [
             "*" if r.case.headline else "",
@@ -75,6 +90,7 @@ def table_rows(records: list[Record]) -> list[list[str]]:
             fmt_ns(r.floor_ns),
             fmt_ratio(r.speedup),
             fmt_ratio(r.distance),
+            *([references(r)] if with_references else []),
         ]
         for r in records
     ]
@@ -251,7 +267,13 @@ def record_json(record: Record) -> dict[str, Any]:
         "rust_status": record.rust_status,
         "floor_status": record.floor_status,
         "floor_components": [c.to_json() for c in record.components],
-        "references": {name: t.to_json() for name, t in record.references.items()},
+        "references": {
+            name: {
+                **t.to_json(),
+                "rust_speedup": t.min_ns / record.rust.min_ns if record.rust else None,
+            }
+            for name, t in record.references.items()
+        },
         "notes": notes(record),
     }
 
@@ -321,19 +343,20 @@ def print_report(
     heading: str,
 ) -> None:
     rows = table_rows(records)
+    columns = header(records)
     try:
         from rich.console import Console
         from rich.table import Table
     except ImportError:
         print(heading)
-        _print_plain(rows)
+        _print_plain(columns, rows)
     else:
         console = Console()
         if not console.is_terminal:
             console = Console(width=120)
         table = Table(title=heading, title_justify="left")
-        for i, column in enumerate(HEADER):
-            table.add_column(column, justify="right" if i >= 3 else "left")
+        for i, column in enumerate(columns):
+            table.add_column(column, justify="right" if 3 <= i < len(HEADER) else "left")
         for row, record in zip(rows, records):
             table.add_row(*row, style="bold" if record.case.headline else None)
         console.print(table)
@@ -347,11 +370,11 @@ def print_report(
         print(line)
 
 
-def _print_plain(rows: list[list[str]]) -> None:
-    widths = [max(len(r[i]) for r in [HEADER, *rows]) for i in range(len(HEADER))]
-    for row in [HEADER, *rows]:
+def _print_plain(columns: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(r[i]) for r in [columns, *rows]) for i in range(len(columns))]
+    for row in [columns, *rows]:
         cells = [
-            cell.rjust(w) if i >= 3 else cell.ljust(w)
+            cell.rjust(w) if 3 <= i < len(HEADER) else cell.ljust(w)
             for i, (cell, w) in enumerate(zip(row, widths))
         ]
         print("  ".join(cells).rstrip())
