@@ -1,0 +1,182 @@
+"""Shared helpers of the hardening and fuzz suites (no tests here).
+
+``outcome`` reduces a call to something two backends can be compared on: the value (hash
+objects by name and digest), or the exception's type and ``str``. It catches
+``BaseException``, because ``pyo3_runtime.PanicException`` derives from it, and reports a
+panic as its own kind so that no comparison can ever accept one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import pathlib
+import threading
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+import sky_rs.fallback
+from sky_rs._domains import DOMAINS
+
+from tests.conftest import rust_module
+
+FUNCTIONS: dict[str, str] = {f: d.name for d in DOMAINS.values() for f in d.functions}
+"""Every public function and its domain."""
+
+
+def rust_function(name: str) -> Callable[..., Any]:
+    return getattr(rust_module(FUNCTIONS[name]), name)  # type: ignore[no-any-return]
+
+
+def python_function(name: str) -> Callable[..., Any]:
+    return getattr(sky_rs.fallback, name)  # type: ignore[no-any-return]
+
+
+def is_panic(exc: BaseException) -> bool:
+    return type(exc).__name__ == "PanicException"
+
+
+def normalise(value: Any) -> Any:
+    """A comparable form of a return value: hash objects by their digests, NaN by its sign."""
+    if hasattr(value, "hexdigest") and hasattr(value, "name"):
+        name = value.name
+        digest = value.hexdigest(16) if name.startswith("shake") else value.hexdigest()
+        return ("hash", name, digest, value.digest_size, value.block_size)
+    if isinstance(value, list):
+        return [normalise(v) for v in value]
+    if isinstance(value, float) and math.isnan(value):
+        return ("nan", math.copysign(1.0, value))
+    return (type(value), value)
+
+
+def outcome(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, ...]:
+    """``("returned", value)``, ``("raised", type, str)`` or ``("PANIC", ...)``."""
+    try:
+        value = fn(*args, **kwargs)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # PanicException is a BaseException
+        if is_panic(exc):
+            return ("PANIC", repr(exc))
+        return ("raised", type(exc), str(exc))
+    return ("returned", normalise(value))
+
+
+def assert_no_panic(result: tuple[Any, ...], context: Any) -> None:
+    assert result[0] != "PANIC", f"PanicException for {context!r}: {result[1]}"
+
+
+def compare(name: str, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
+    """Call ``name`` on both backends; assert no panic and the same outcome. Returns it."""
+    got = outcome(rust_function(name), *args, **kwargs)
+    assert_no_panic(got, (name, args, kwargs))
+    want = outcome(python_function(name), *args, **kwargs)
+    assert got == want, (name, args, kwargs)
+    return got
+
+
+def compare_racy(name: str, *args: Any, retries: int = 3, **kwargs: Any) -> tuple[Any, ...]:
+    """:func:`compare` for answers that depend on the machine (pids, ports): ask again on a
+    mismatch, since a process or a port may come or go between the two calls."""
+    for _ in range(retries):
+        want = outcome(python_function(name), *args, **kwargs)
+        got = outcome(rust_function(name), *args, **kwargs)
+        assert_no_panic(got, (name, args, kwargs))
+        if got == want:
+            return got
+    assert got == want, (name, args, kwargs)
+    return got
+
+
+# ------------------------------------------------------------------ system: fake trees
+
+_system_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def system_roots(cgroup: Any, proc: Any) -> Iterator[None]:
+    """Point both system backends at ``cgroup`` and ``proc`` (the ``_set_roots`` seam)."""
+    rust = rust_module("system")
+    fallback = _fallback_system()
+    with _system_lock:
+        try:
+            rust._set_roots(cgroup, proc)
+            fallback._set_roots(cgroup, proc)
+            yield
+        finally:
+            rust._set_roots()
+            fallback._set_roots()
+
+
+def _fallback_system() -> ModuleType:
+    import sky_rs._fallback.system as fallback
+
+    return fallback
+
+
+DIR = "<directory>"
+MISSING = "<missing>"
+
+
+def write_tree(root: pathlib.Path, files: dict[str, Any]) -> None:
+    """Files below ``root``: bytes or str content, :data:`DIR`, or :data:`MISSING`."""
+    for name, content in files.items():
+        if content == MISSING:
+            continue
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if content == DIR:
+            path.mkdir()
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_bytes(content.encode("utf-8", "surrogatepass"))
+
+
+@contextlib.contextmanager
+def environment(**values: str | None) -> Iterator[None]:
+    """Set (or, for ``None``, unset) environment variables for the block."""
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+SYSTEM_ENV = (
+    "SKYPILOT_POD_CPU_CORE_LIMIT",
+    "SKYPILOT_POD_MEMORY_GB_LIMIT",
+    "SKYPILOT_POD_MEMORY_BYTES_LIMIT",
+)
+
+
+def no_system_overrides() -> contextlib.AbstractContextManager[None]:
+    return environment(**dict.fromkeys(SYSTEM_ENV))
+
+
+# ------------------------------------------------------------------ slow tests
+
+
+def skip_slow_unless_selected(request: pytest.FixtureRequest) -> None:
+    """Skip a ``slow`` test unless the run asked for slow tests (``-m slow``) or set
+    ``SKY_RS_SLOW=1``: the default ``pytest`` run stays short without a shared config change."""
+    if request.node.get_closest_marker("slow") is None:
+        return
+    markexpr = request.config.getoption("markexpr", "") or ""
+    if "slow" in markexpr and "not slow" not in markexpr:
+        return
+    if os.environ.get("SKY_RS_SLOW") == "1":
+        return
+    pytest.skip("slow: run with `pytest -m slow` (or SKY_RS_SLOW=1)")
