@@ -1,5 +1,6 @@
 //! Hashing whole files: md5 and the SHA-1/SHA-2 family, in bounded memory.
 use std::fmt;
+use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -180,14 +181,31 @@ pub fn hash_reader(
 ) -> io::Result<Hasher> {
     let mut hasher = Hasher::new(algorithm);
     let mut buf = vec![0u8; buffer_len.max(1)];
-    loop {
-        match reader.read(&mut buf) {
-            Ok(0) => return Ok(hasher),
-            Ok(read) => hasher.update(&buf[..read]),
+    feed(&mut reader, &mut hasher, &mut buf, u64::MAX)?;
+    Ok(hasher)
+}
+
+/// Feed `hasher` from `reader` until end of file (`Ok(true)`) or until at least
+/// `limit` bytes were read (`Ok(false)`), `buf.len()` bytes at a time.
+fn feed(
+    reader: &mut impl Read,
+    hasher: &mut Hasher,
+    buf: &mut [u8],
+    limit: u64,
+) -> io::Result<bool> {
+    let mut total = 0u64;
+    while total < limit {
+        match reader.read(buf) {
+            Ok(0) => return Ok(true),
+            Ok(read) => {
+                hasher.update(&buf[..read]);
+                total += read as u64;
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
+    Ok(false)
 }
 
 /// The read buffer for a file of `size` bytes: big enough to read it whole
@@ -200,13 +218,46 @@ fn buffer_len(size: u64) -> usize {
     }
 }
 
+/// A file being hashed, a segment at a time, so that a caller can do something
+/// else (check for Ctrl-C) between segments. [`hash_file`] in steps.
+#[derive(Debug)]
+pub struct FileHasher {
+    file: File,
+    hasher: Hasher,
+    buffer: Vec<u8>,
+}
+
+impl FileHasher {
+    /// Open `path` like Python's `open(path, 'rb')` to hash it with `algorithm`.
+    pub fn open(path: &Path, algorithm: HashAlgorithm) -> Result<Self, IoError> {
+        let (file, size) = open_file(path)?;
+        Ok(Self {
+            file,
+            hasher: Hasher::new(algorithm),
+            buffer: vec![0u8; buffer_len(size)],
+        })
+    }
+
+    /// Hash at least `limit` more bytes (one read more at most), or up to the
+    /// end of the file. `Ok(true)` once the end is reached.
+    pub fn advance(&mut self, limit: u64) -> Result<bool, IoError> {
+        feed(&mut self.file, &mut self.hasher, &mut self.buffer, limit).map_err(IoError::Read)
+    }
+
+    /// The hash of what was read so far.
+    pub fn finish(self) -> Hasher {
+        self.hasher
+    }
+}
+
 /// Hash the whole file at `path` with `algorithm`, in bounded memory.
 ///
 /// Errors are those of Python's `open(path, 'rb')` ([`IoError::Open`], a
 /// directory included) and of reading ([`IoError::Read`]).
 pub fn hash_file(path: &Path, algorithm: HashAlgorithm) -> Result<Hasher, IoError> {
-    let (file, size) = open_file(path)?;
-    hash_reader(file, algorithm, buffer_len(size)).map_err(IoError::Read)
+    let mut job = FileHasher::open(path, algorithm)?;
+    job.advance(u64::MAX)?;
+    Ok(job.finish())
 }
 
 /// [`hash_file`] for every path, in parallel; results in input order.

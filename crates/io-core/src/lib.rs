@@ -18,6 +18,6 @@ mod tail;
 
 pub use error::IoError;
 pub use file::{open_file, path_exists};
-pub use hash::{HashAlgorithm, Hasher, hash_file, hash_files, hash_reader};
+pub use hash::{FileHasher, HashAlgorithm, Hasher, hash_file, hash_files, hash_reader};
 pub use port::find_free_port;
 pub use tail::{LastLines, read_last_n_lines, read_last_n_lines_lossy};

@@ -172,3 +172,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn file_hasher_in_segments() {
+    let content: Vec<u8> = (0..1_000_000u32).map(|i| (i % 253) as u8).collect();
+    let file = file_with(&content);
+    let mut job = sky_rs_io_core::FileHasher::open(file.path(), HashAlgorithm::Sha256).unwrap();
+    let mut steps = 0;
+    while !job.advance(100_000).unwrap() {
+        steps += 1;
+    }
+    assert!(steps >= 3);
+    let mut whole = Hasher::new(HashAlgorithm::Sha256);
+    whole.update(&content);
+    assert_eq!(job.finish().digest(), whole.digest());
+}

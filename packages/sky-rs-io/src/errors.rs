@@ -1,0 +1,44 @@
+//! The one mapping from [`IoError`] to the Python exception the caller sees.
+use pyo3::exceptions::PyOSError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use sky_rs_io_core::IoError;
+
+/// The one mapping from [`IoError`] to the Python exception the caller sees.
+///
+/// OS errors become `OSError(errno, os.strerror(errno)[, filename])`, which Python turns into
+/// the matching subclass (`FileNotFoundError`, ...). Only a failed open names the file, as
+/// Python's `open()` does; `filename` is the object `open()` would have been given.
+pub(crate) fn to_py_err(
+    py: Python<'_>,
+    err: &IoError,
+    filename: Option<&Bound<'_, PyAny>>,
+) -> PyErr {
+    let (source, filename) = match err {
+        IoError::NoFreePorts => return PyOSError::new_err(err.to_string()),
+        IoError::Open { source, .. } => (source, filename),
+        IoError::Read(source) | IoError::Socket(source) => (source, None),
+    };
+    let Some(errno) = source.raw_os_error() else {
+        return PyOSError::new_err(source.to_string());
+    };
+    let strerror = python_strerror(py, errno).unwrap_or_else(|_| {
+        // Rust's text is strerror(3)'s plus " (os error N)".
+        let text = source.to_string();
+        text.rsplit_once(" (os error")
+            .map_or(text.clone(), |(head, _)| head.to_owned())
+    });
+    match filename {
+        Some(filename) => PyOSError::new_err((errno, strerror, filename.clone().unbind())),
+        None => PyOSError::new_err((errno, strerror)),
+    }
+}
+
+/// `os.strerror(errno)`: the very text `CPython` puts in its own `OSError`s.
+fn python_strerror(py: Python<'_>, errno: i32) -> PyResult<String> {
+    static STRERROR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    STRERROR
+        .import(py, "os", "strerror")?
+        .call1((errno,))?
+        .extract()
+}
