@@ -8,6 +8,7 @@
 mod args;
 mod decode;
 mod errors;
+mod floor;
 mod hash_object;
 mod python;
 
@@ -260,6 +261,7 @@ fn _noop(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) {}
 fn sky_rs_io_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(_noop, m)?)?;
+    m.add_function(wrap_pyfunction!(floor::_floor, m)?)?;
     m.add_function(wrap_pyfunction!(read_last_n_lines, m)?)?;
     m.add_function(wrap_pyfunction!(hash_file, m)?)?;
     m.add_function(wrap_pyfunction!(hash_files, m)?)?;

@@ -3,6 +3,7 @@
 from sky_rs_io._core import (
     HASH,
     __version__,
+    _floor,
     _noop,
     find_free_port,
     hash_file,
