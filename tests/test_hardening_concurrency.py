@@ -1,0 +1,237 @@
+"""Concurrency: 8 threads call every Rust function at once; every answer equals the
+single-threaded one.
+
+Each function gets a handful of inputs (error paths included) whose single-threaded outcome is
+recorded first. Then 8 threads, released together by a barrier, run all those calls in their
+own shuffled order, interleaving every function with every other, and compare each outcome to
+the recorded one. Only correctness is asserted, never time.
+
+The default run makes 800 calls per function; the ``slow`` variant 10,000 (run it with
+``pytest -m slow``). ``find_free_port`` is the one function whose answer legitimately depends
+on the other threads (one thread's probe socket can hold the port another is probing), so its
+in-range answers are checked for validity rather than equality.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pathlib
+import random
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import rust_module
+from tests.test_hardening_support import (
+    FUNCTIONS,
+    no_system_overrides,
+    outcome,
+    rust_function,
+    skip_slow_unless_selected,
+)
+
+THREADS = 8
+
+
+@pytest.fixture(autouse=True)
+def _slow_gate(request: pytest.FixtureRequest) -> None:
+    skip_slow_unless_selected(request)
+
+
+@pytest.fixture(scope="module")
+def inputs() -> Iterator[dict[str, list[tuple[Any, ...]]]]:
+    """Per function: argument tuples, success and error paths alike."""
+    with tempfile.TemporaryDirectory(prefix="sky-rs-threads-") as tmp:
+        root = pathlib.Path(tmp)
+        files = []
+        for i, size in enumerate((0, 1, 100, 70_000, 300_000)):
+            path = root / f"file-{i}.log"
+            rng = random.Random(i)
+            path.write_bytes(
+                b"".join(b"line %d \xff\r\n" % rng.randrange(10**6) for _ in range(size // 12))
+            )
+            files.append(str(path))
+        directory = root / "dir"
+        directory.mkdir()
+        for i in range(25):
+            (directory / f"e{i}").touch()
+        missing = str(root / "missing")
+        yield {
+            "read_last_n_lines": [
+                (files[2], 3),
+                (files[3], 50),
+                (files[4], 1),
+                (files[1], 0),
+                (files[0], 5),
+                (files[3], 10, 8192, "latin-1"),
+                (missing, 2),
+                (str(directory), 2),
+                (files[2], -1),
+            ],
+            "hash_file": [
+                (files[3], "sha256"),
+                (files[4], "md5"),
+                (files[0], "sha1"),
+                (files[2], "sha3_256"),
+                (missing, "md5"),
+                (str(directory), "sha256"),
+                (files[2], "bogus"),
+            ],
+            "hash_files": [
+                (files, "sha256"),
+                (files[:2], "sha512"),
+                ([files[0], missing], "md5"),
+                ([], "md5"),
+            ],
+            "find_free_port": [(0,), (-1,), (65535,), (2**200,), (20_000,), (40_000,)],
+            "base36_encode": [
+                ("ff",),
+                ("0x" + "f" * 32,),
+                ("ab" * 300,),
+                (b"  -0  ",),
+                ("-ff",),
+                ("zz",),
+            ],
+            "format_float": [(2.25,), (1e300,), (float("nan"), 3), (1.5, -1), (7, 2), (2.675, 2)],
+            "truncate_long_string": [
+                ("hello world this is a long string that exceeds", 20),
+                ("abcdefgh", 5, True),
+                ("\U0001f600" * 100, 7),
+                ("x", 0),
+            ],
+            "get_cpu_count": [()],
+            "get_mem_size_gb": [()],
+            "get_parallel_threads": [(None,), ("kubernetes",), ("aws",), (5,)],
+            "get_max_workers_for_file_mounts": [
+                ({"a": str(directory)},),
+                ({"a": files[0], "b": missing},),
+                ({"a": str(directory)}, "kubernetes"),
+                (None,),
+            ],
+            "is_process_alive": [(os.getpid(),), (1,), (0,), (-5,), (4_194_305,), (2**40,)],
+            "are_processes_alive": [([os.getpid(), 1, 0, -1, 4_194_305],), ([],), ([None],)],
+            "estimate_fd_for_directory": [(str(directory),), (missing,), (files[0],)],
+        }
+
+
+def run_concurrently(
+    tasks: list[tuple[str, tuple[Any, ...], tuple[Any, ...]]],
+    repeats: int,
+    check: Callable[[str, tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]], str | None],
+) -> tuple[int, list[str]]:
+    """Each of :data:`THREADS` threads runs every task ``repeats`` times, shuffled."""
+    barrier = threading.Barrier(THREADS)
+    failures: list[str] = []
+    calls = [0] * THREADS
+    lock = threading.Lock()
+
+    def worker(index: int) -> None:
+        order = [task for task in tasks for _ in range(repeats)]
+        random.Random(index).shuffle(order)
+        functions = {name: rust_function(name) for name in FUNCTIONS}
+        barrier.wait()
+        for name, args, expected in order:
+            got = outcome(functions[name], *args)
+            calls[index] += 1
+            problem = check(name, args, expected, got)
+            if problem:
+                with lock:
+                    failures.append(problem)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(calls), failures
+
+
+def check_outcome(
+    name: str, args: tuple[Any, ...], expected: tuple[Any, ...], got: tuple[Any, ...]
+) -> str | None:
+    if got[0] == "PANIC":
+        return f"PANIC {name}{args}: {got}"
+    if name == "find_free_port" and expected[0] == "returned" and args[0] != 0:
+        # Another thread may be holding the port for an instant: any free port at or above.
+        value = got[1][1] if got[0] == "returned" else None
+        if not (isinstance(value, int) and args[0] <= value <= 65534):
+            return f"{name}{args}: {got}"
+        return None
+    if got != expected:
+        return f"{name}{args}: {got} != {expected}"
+    return None
+
+
+def concurrency(inputs: dict[str, list[tuple[Any, ...]]], calls_per_function: int) -> None:
+    rust_module("system")._set_roots()
+    with no_system_overrides():
+        tasks = []
+        for name in FUNCTIONS:
+            for args in inputs[name]:
+                tasks.append((name, args, outcome(rust_function(name), *args)))
+        per_task = {name: len(inputs[name]) for name in FUNCTIONS}
+        # Repeats per thread so that every function gets at least ``calls_per_function``.
+        repeats = max(
+            math.ceil(calls_per_function / (THREADS * per_task[name])) for name in FUNCTIONS
+        )
+        total, failures = run_concurrently(tasks, repeats, check_outcome)
+    assert not failures, f"{len(failures)} wrong answers, e.g.:\n" + "\n".join(failures[:20])
+    assert total == THREADS * repeats * len(tasks)
+    for name in FUNCTIONS:
+        assert THREADS * repeats * per_task[name] >= calls_per_function, name
+
+
+def test_eight_threads_agree_with_one(inputs: dict[str, list[tuple[Any, ...]]]) -> None:
+    concurrency(inputs, calls_per_function=800)
+
+
+@pytest.mark.slow
+def test_eight_threads_agree_with_one_at_scale(inputs: dict[str, list[tuple[Any, ...]]]) -> None:
+    concurrency(inputs, calls_per_function=10_000)
+
+
+def test_fake_roots_shared_by_threads(tmp_path: pathlib.Path) -> None:
+    """The system seam's roots are read by many threads while one thread flips them."""
+    rust = rust_module("system")
+    trees = []
+    for i, (quota, mem_kb) in enumerate(((100_000, 4_000_000), (300_000, 8_000_000))):
+        root = tmp_path / f"tree{i}"
+        (root / "cgroup").mkdir(parents=True)
+        (root / "cgroup" / "cgroup.controllers").write_text("cpu memory\n")
+        (root / "cgroup" / "cpu.max").write_text(f"{quota} 100000\n")
+        (root / "proc").mkdir()
+        (root / "proc" / "meminfo").write_text(f"MemTotal: {mem_kb} kB\n")
+        trees.append(root)
+    expected = []
+    with no_system_overrides():
+        for root in trees:
+            rust._set_roots(root / "cgroup", root / "proc")
+            expected.append((rust.get_cpu_count(), rust.get_mem_size_gb()))
+        valid_cpu = {e[0] for e in expected}
+        valid_mem = {e[1] for e in expected}
+        stop = threading.Event()
+        bad: list[Any] = []
+
+        def reader() -> None:
+            while not stop.is_set():
+                cpu, mem = rust.get_cpu_count(), rust.get_mem_size_gb()
+                if cpu not in valid_cpu or mem not in valid_mem:
+                    bad.append((cpu, mem))
+
+        readers = [threading.Thread(target=reader) for _ in range(THREADS - 1)]
+        for t in readers:
+            t.start()
+        try:
+            for i in range(2_000):
+                root = trees[i % 2]
+                rust._set_roots(root / "cgroup", root / "proc")
+        finally:
+            stop.set()
+            for t in readers:
+                t.join()
+            rust._set_roots()
+    assert not bad, bad[:10]

@@ -1,0 +1,123 @@
+"""Source-level guarantees, checked by reading the Rust sources.
+
+- No ``unwrap()``/``expect(`` in non-test code unless the line, or the one above, says why it
+  "cannot fail" (or is "infallible"). Test code (after a ``#[cfg(test)]`` marker) is skipped.
+- Every ``unsafe`` block or item has a ``// SAFETY:`` comment within the three lines above.
+- Every core crate forbids unsafe code, or is listed in :data:`UNSAFE_CORES` with the reason.
+- Every extension module is declared ``gil_used = false`` (free-threading ready).
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+RUST_SOURCES = sorted(
+    [*ROOT.glob("crates/*/src/**/*.rs"), *ROOT.glob("packages/sky-rs-*/src/**/*.rs")]
+)
+CORE_CRATES = sorted(p.parent.parent for p in ROOT.glob("crates/*/src/lib.rs"))
+BINDINGS = sorted(p.parent.parent for p in ROOT.glob("packages/sky-rs-*/src/lib.rs"))
+
+UNSAFE_CORES: dict[str, str] = {
+    "io-core": "socket(2)/bind(2) without SO_REUSEADDR (crates/io-core/src/port.rs)",
+    "process-core": "tgkill(2) and getdents64(2), which nix does not wrap (src/sys.rs)",
+}
+"""Core crates known to hold ``unsafe``: the exceptions to ``#![forbid(unsafe_code)]``, listed
+in docs/reliability.md. They must deny unsafe code crate-wide (``#![deny(unsafe_code)]`` or the
+workspace lint) and opt in per module or item with ``#[expect(unsafe_code, reason = ...)]``."""
+
+
+def _relative(path: pathlib.Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def non_test_lines(path: pathlib.Path) -> list[str]:
+    """The lines of ``path`` before its first ``#[cfg(test)]``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.strip().startswith("#[cfg(test)]"):
+            return lines[:i]
+    return lines
+
+
+def code_part(line: str) -> str:
+    """``line`` without a trailing ``//`` comment (string literals holding ``//`` are rare
+    enough in these crates to be ignored)."""
+    return line.split("//", 1)[0]
+
+
+def test_the_sources_are_found() -> None:
+    assert len(CORE_CRATES) == 4, CORE_CRATES
+    assert len(BINDINGS) == 4, BINDINGS
+    assert len(RUST_SOURCES) >= 8
+
+
+def test_no_unexplained_unwrap_or_expect() -> None:
+    violations = []
+    for path in RUST_SOURCES:
+        lines = non_test_lines(path)
+        for i, line in enumerate(lines):
+            if not re.search(r"\.unwrap\(\)|\.expect\(", code_part(line)):
+                continue
+            context = line + (lines[i - 1] if i else "")
+            if not re.search(r"cannot fail|infallible", context, re.IGNORECASE):
+                violations.append(f"{_relative(path)}:{i + 1}: {line.strip()}")
+    assert not violations, "unwrap()/expect( without a 'cannot fail' comment:\n" + "\n".join(
+        violations
+    )
+
+
+UNSAFE_USE = re.compile(r"\bunsafe\s*(\{|fn\b|impl\b|extern\b)")
+
+
+def test_every_unsafe_has_a_safety_comment() -> None:
+    violations = []
+    for path in RUST_SOURCES:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if not UNSAFE_USE.search(code_part(line)):
+                continue
+            above = lines[max(0, i - 3) : i + 1]
+            if not any("// SAFETY:" in a for a in above):
+                violations.append(f"{_relative(path)}:{i + 1}: {line.strip()}")
+    assert not violations, "unsafe without '// SAFETY:' in the 3 lines above:\n" + "\n".join(
+        violations
+    )
+
+
+@pytest.mark.parametrize("crate", CORE_CRATES, ids=lambda p: p.name)
+def test_core_crates_forbid_unsafe_code(crate: pathlib.Path) -> None:
+    lib = (crate / "src" / "lib.rs").read_text(encoding="utf-8")
+    if crate.name in UNSAFE_CORES:
+        manifest = (crate / "Cargo.toml").read_text(encoding="utf-8")
+        workspace = (ROOT / "Cargo.toml").read_text(encoding="utf-8")
+        denied_by_workspace = re.search(
+            r"\[lints\]\s*workspace\s*=\s*true", manifest
+        ) and re.search(r'unsafe_code\s*=\s*"(deny|forbid)"', workspace)
+        assert "#![deny(unsafe_code)]" in lib or denied_by_workspace, crate.name
+        for source in crate.glob("src/**/*.rs"):
+            text = source.read_text(encoding="utf-8")
+            if UNSAFE_USE.search(text):
+                assert re.search(r"expect\(\s*unsafe_code,\s*reason", text), _relative(source)
+        return
+    uses = [
+        f"{_relative(p)}:{n + 1}"
+        for p in sorted(crate.glob("src/**/*.rs"))
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines())
+        if UNSAFE_USE.search(code_part(line))
+    ]
+    assert "#![forbid(unsafe_code)]" in lib, (
+        f"{_relative(crate / 'src' / 'lib.rs')} lacks #![forbid(unsafe_code)]"
+        + (f"; unsafe used at {', '.join(uses)}" if uses else "")
+    )
+
+
+@pytest.mark.parametrize("package", BINDINGS, ids=lambda p: p.name)
+def test_extension_modules_are_free_threading_ready(package: pathlib.Path) -> None:
+    lib = (package / "src" / "lib.rs").read_text(encoding="utf-8")
+    assert re.search(r"#\[pymodule\(\s*gil_used\s*=\s*false\s*\)\]", lib), (
+        f"{_relative(package / 'src' / 'lib.rs')}: #[pymodule(gil_used = false)] missing"
+    )
