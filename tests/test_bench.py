@@ -12,6 +12,8 @@ from sky_rs._bench.report import HEADLINE_FUNCTIONS, fmt_ns, fmt_ratio
 from sky_rs._domains import FUNCTIONS
 from sky_rs.cli import main
 
+from tests.conftest import rust_module
+
 RECORD_KEYS = {
     "function",
     "case",
@@ -106,3 +108,39 @@ def test_formatting() -> None:
     assert fmt_ns(2.5e9) == "2.50 s"
     assert fmt_ratio(12.34) == "12.3x"
     assert fmt_ratio(0.5) == "0.50x"
+
+
+def test_io_floor_kinds(tmp_path: Path) -> None:
+    """The io wheel's hidden ``_floor`` times each kind the bench uses."""
+    io = rust_module("io")
+    data = tmp_path / "data.bin"
+    data.write_bytes(b"line\n" * 1000)
+    for kind, arg in (
+        ("read_tail", (str(data), 100)),
+        ("read_all", str(data)),
+        ("bind", 0),
+        ("hash_memory", ("sha256", 4096)),
+        ("hash_memory", ("MD5", 4096)),
+        ("py_strings", ["a\n", "b"]),
+    ):
+        assert io._floor(kind, arg, 3) > 0, kind
+    with pytest.raises(ValueError, match="unknown floor kind"):
+        io._floor("nope", None, 1)
+    with pytest.raises(FileNotFoundError):
+        io._floor("read_all", str(tmp_path / "missing"), 1)
+
+
+def test_system_floor_kinds(tmp_path: Path) -> None:
+    """The system wheel's hidden ``_floor``: a missing cgroup file is an answer, not an error."""
+    system = rust_module("system")
+    for kind, arg in (
+        ("sched_getaffinity", None),
+        ("sysconf_nprocessors_onln", None),
+        ("sysinfo", None),
+        ("stat", str(tmp_path / "cgroup.controllers")),
+        ("read", str(tmp_path / "cpu.max")),
+        ("read", "/proc/self/status"),
+    ):
+        assert system._floor(kind, arg, 3) > 0, kind
+    with pytest.raises(ValueError, match="unknown floor kind"):
+        system._floor("nope", None, 1)
