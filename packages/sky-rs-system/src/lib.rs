@@ -101,28 +101,50 @@ fn to_path(path: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
 // ---------------------------------------------------------------------------------------
 // The environment, through `os.environ`.
 
-/// What `os.getenv` looks at, captured at first use (as the reference's `import os` is).
+/// The three variables SkyPilot reads.
+#[derive(Clone, Copy)]
+enum EnvVar {
+    Cpus = 0,
+    MemoryGb = 1,
+    MemoryBytes = 2,
+}
+
+impl EnvVar {
+    fn name(self) -> &'static str {
+        match self {
+            EnvVar::Cpus => CPU_LIMIT_ENV,
+            EnvVar::MemoryGb => MEMORY_GB_LIMIT_ENV,
+            EnvVar::MemoryBytes => MEMORY_BYTES_LIMIT_ENV,
+        }
+    }
+}
+
+/// What `os.getenv` looks at, captured at first use (as the reference's `import os` is),
+/// and the variable names as the encoded keys of `os.environ`'s dict.
 struct OsModule {
     os: Py<PyModule>,
     getenv: Py<PyAny>,
     environ_type: Py<PyType>,
+    keys: [Py<PyBytes>; 3],
 }
 
 static OS_MODULE: PyOnceLock<OsModule> = PyOnceLock::new();
 
-/// `os.getenv(key)`. When neither `os.getenv` nor the type of `os.environ` has been
+/// `os.getenv(var)`. When neither `os.getenv` nor the type of `os.environ` has been
 /// replaced, the value is taken straight from the dict of encoded bytes behind
 /// `os.environ` (a dict lookup instead of three Python-level calls).
-fn getenv<'py>(
-    py: Python<'py>,
-    key: &Bound<'py, PyString>,
-    key_bytes: &[u8],
-) -> PyResult<Option<Bound<'py, PyAny>>> {
+fn getenv(py: Python<'_>, var: EnvVar) -> PyResult<Option<Bound<'_, PyAny>>> {
     let env = OS_MODULE.get_or_try_init(py, || -> PyResult<OsModule> {
         let os = py.import("os")?;
+        let key = |var: EnvVar| PyBytes::new(py, var.name().as_bytes()).unbind();
         Ok(OsModule {
             getenv: os.getattr("getenv")?.unbind(),
             environ_type: os.getattr("_Environ")?.cast_into::<PyType>()?.unbind(),
+            keys: [
+                key(EnvVar::Cpus),
+                key(EnvVar::MemoryGb),
+                key(EnvVar::MemoryBytes),
+            ],
             os: os.unbind(),
         })
     })?;
@@ -133,7 +155,7 @@ fn getenv<'py>(
         if environ.get_type().is(&env.environ_type) {
             let data = environ.getattr(intern!(py, "_data"))?;
             if let Ok(data) = data.cast_exact::<PyDict>() {
-                let Some(raw) = data.get_item(PyBytes::new(py, key_bytes))? else {
+                let Some(raw) = data.get_item(env.keys[var as usize].bind(py))? else {
                     return Ok(None);
                 };
                 if let Ok(bytes) = raw.cast_exact::<PyBytes>()
@@ -148,7 +170,7 @@ fn getenv<'py>(
             }
         }
     }
-    let value = getenv.call1((key,))?;
+    let value = getenv.call1((var.name(),))?;
     Ok((!value.is_none()).then_some(value))
 }
 
@@ -259,7 +281,7 @@ fn os_error(py: Python<'_>, errno: i32, path: Option<PathBuf>) -> PyErr {
 /// docstring for the contract).
 #[pyfunction]
 fn get_cpu_count(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    if let Some(value) = getenv(py, intern!(py, CPU_LIMIT_ENV), CPU_LIMIT_ENV.as_bytes())? {
+    if let Some(value) = getenv(py, EnvVar::Cpus)? {
         let Some(text) = plain_text(&value) else {
             return call_fallback(py, "get_cpu_count");
         };
@@ -288,20 +310,11 @@ fn get_cpu_count(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 /// docstring for the contract).
 #[pyfunction]
 fn get_mem_size_gb(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    let overrides = [
-        (
-            intern!(py, MEMORY_GB_LIMIT_ENV),
-            MEMORY_GB_LIMIT_ENV,
-            MemoryUnit::Gigabytes,
-        ),
-        (
-            intern!(py, MEMORY_BYTES_LIMIT_ENV),
-            MEMORY_BYTES_LIMIT_ENV,
-            MemoryUnit::Bytes,
-        ),
-    ];
-    for (key, key_text, unit) in overrides {
-        if let Some(value) = getenv(py, key, key_text.as_bytes())? {
+    for (var, unit) in [
+        (EnvVar::MemoryGb, MemoryUnit::Gigabytes),
+        (EnvVar::MemoryBytes, MemoryUnit::Bytes),
+    ] {
+        if let Some(value) = getenv(py, var)? {
             let Some(text) = plain_text(&value) else {
                 return call_fallback(py, "get_mem_size_gb");
             };
