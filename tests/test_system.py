@@ -217,6 +217,18 @@ def test_cgroup_v1_errors(
         system.get_cpu_count()
 
 
+def test_unreadable_file_means_no_limit(
+    system: ModuleType, tmp_path: Path, tree: Callable[..., None]
+) -> None:
+    tree({"cpu.max": "100000 100000", "memory.max": str(GIB)}, v2=True)
+    for name in ("cpu.max", "memory.max"):
+        (tmp_path / "cgroup" / name).chmod(0)
+    # As root, mode 000 does not stop a read; the directory-in-place tests cover that case.
+    readable = os.access(tmp_path / "cgroup" / "cpu.max", os.R_OK)
+    assert system.get_cpu_count() == (1 if readable else host_cpus())
+    assert system.get_mem_size_gb() == (1.0 if readable else MEMTOTAL / GIB)
+
+
 def test_controllers_directory_means_v1(system: ModuleType, tree: Callable[..., None]) -> None:
     tree(
         {
