@@ -41,13 +41,14 @@ pub fn format_float(num: f64, precision: i64) -> Result<SmallStr, StringError> {
     Ok(out)
 }
 
-/// Python's `float.is_integer()`.
-#[expect(
-    clippy::float_cmp,
-    reason = "a whole number is exactly equal to its truncation"
-)]
+/// Python's `float.is_integer()`, from the bits (`f64::trunc` is a libm call on baseline x86-64).
 fn is_integer(num: f64) -> bool {
-    num.is_finite() && num.trunc() == num
+    if !num.is_finite() {
+        return false;
+    }
+    let (mantissa, exponent) = decompose(num);
+    // Whole when no set bit of the mantissa lies below the binary point (zero has none).
+    mantissa == 0 || exponent >= 0 || mantissa.trailing_zeros() >= exponent.unsigned_abs()
 }
 
 /// The mantissa and binary exponent of a finite `num`: `|num| == mantissa * 2^exponent`.
@@ -147,6 +148,30 @@ mod tests {
 
     fn fmt(num: f64, precision: i64) -> String {
         format_float(num, precision).map_or_else(|e| format!("error: {e}"), |s| s.to_string())
+    }
+
+    #[test]
+    fn is_integer_matches_trunc() {
+        let values = [
+            0.0,
+            -0.0,
+            5e-324,
+            1.0,
+            1.5,
+            -1.5,
+            0.5,
+            4_503_599_627_370_495.5,
+            9_007_199_254_740_992.0,
+            1e300,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            f64::NAN,
+        ];
+        for num in values {
+            let expected = num.is_finite() && num.trunc().to_bits() == num.to_bits();
+            assert_eq!(is_integer(num), expected, "{num}");
+        }
     }
 
     #[test]

@@ -106,15 +106,24 @@ fn call_fallback<'py>(
     module.bind(py).getattr(name)?.call1(args)
 }
 
+/// Runs `f` on the UTF-8 text of a `str`, or returns `None` for one with lone surrogates.
+///
+/// The limited API of Python 3.9 cannot lend a `str`'s UTF-8 buffer, so this borrows from a
+/// `bytes` copy (one allocation, where `to_cow` would make two).
+fn with_utf8<R>(text: &Bound<'_, PyString>, f: impl FnOnce(&str) -> R) -> Option<R> {
+    let bytes = text.encode_utf8().ok()?;
+    std::str::from_utf8(bytes.as_bytes()).ok().map(f)
+}
+
 /// Converts a hex string to a base36 string.
 #[pyfunction]
 #[pyo3(signature = (hex_str))]
 fn base36_encode<'py>(hex_str: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
     let encoded = if let Ok(text) = hex_str.cast_exact::<PyString>() {
-        match text.to_cow() {
-            Ok(text) => core::base36_encode(&text),
+        match with_utf8(text, core::base36_encode) {
+            Some(encoded) => encoded,
             // Lone surrogates: not UTF-8, and never valid for int().
-            Err(_) => return base36_via_int(hex_str),
+            None => return base36_via_int(hex_str),
         }
     } else if let Ok(bytes) = hex_str.cast_exact::<PyBytes>() {
         core::base36_encode_bytes(bytes.as_bytes())
@@ -191,9 +200,14 @@ fn truncate_long_string<'py>(
             return Ok(s.clone());
         }
         // Lone surrogates cannot be borrowed as UTF-8: Python slices those.
-        if let Ok(utf8) = text.to_cow() {
-            let truncated = core::truncate_long_string(&utf8, *limit, *middle);
-            return Ok(PyString::new(py, truncated.as_str()).into_any());
+        let truncated = with_utf8(text, |utf8| {
+            PyString::new(
+                py,
+                core::truncate_long_string(utf8, *limit, *middle).as_str(),
+            )
+        });
+        if let Some(truncated) = truncated {
+            return Ok(truncated.into_any());
         }
     }
     call_fallback(
