@@ -133,6 +133,7 @@ fn hash_with_hashlib<'py>(
         if read == 0 {
             return Ok(hash);
         }
+        py.check_signals()?;
         hash.call_method1(intern!(py, "update"), (PyBytes::new(py, &buffer[..read]),))?;
     }
 }
@@ -163,15 +164,19 @@ fn hash_file<'py>(
     };
     let filename = Some(&native.filename);
     let path = &native.path;
-    let mut job = py
-        .detach(|| FileHasher::open(path, algorithm))
-        .map_err(|e| to_py_err(py, &e, filename))?;
     // Large files: hash in segments, letting Python handle Ctrl-C in between like a read loop.
-    while !py
-        .detach(|| job.advance(HASH_SEGMENT))
-        .map_err(|e| to_py_err(py, &e, filename))?
-    {
+    let (mut job, mut done) = py
+        .detach(|| {
+            let mut job = FileHasher::open(path, algorithm)?;
+            let done = job.advance(HASH_SEGMENT)?;
+            Ok((job, done))
+        })
+        .map_err(|e| to_py_err(py, &e, filename))?;
+    while !done {
         py.check_signals()?;
+        done = py
+            .detach(|| job.advance(HASH_SEGMENT))
+            .map_err(|e| to_py_err(py, &e, filename))?;
     }
     let hasher = job.finish();
     Ok(Bound::new(py, PyHash::new(hasher))?.into_any())

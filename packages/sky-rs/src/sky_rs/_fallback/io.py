@@ -60,6 +60,8 @@ def read_last_n_lines(
 
     An ``OSError`` while opening or reading (a directory, no permission) is raised as
     ``RuntimeError(f'Failed to read last {n} lines from {file_path}: {e}')`` from it.
+    (SkyPilot's version also leaves ``sys.tracebacklimit`` at 0 after that error; this one
+    changes no global state.)
     """
     if not n >= 0:
         raise AssertionError(f"n must be non-negative. Got {n}")
