@@ -52,17 +52,23 @@ fn bind_any(socket: &OwnedFd, port: u16) -> io::Result<()> {
     }
 }
 
+/// Whether a fresh IPv4 TCP socket binds to `('', port)` (no `SO_REUSEADDR`).
+/// The socket is closed before returning. Fails only if no socket can be created.
+pub fn port_is_free(port: u16) -> Result<bool, IoError> {
+    let socket = tcp_socket().map_err(IoError::Socket)?;
+    Ok(bind_any(&socket, port).is_ok())
+}
+
 /// The first port in `start_port..65535` that an IPv4 TCP socket can bind to
 /// `('', port)`; 65535 itself is never tried. Each try uses a fresh socket,
-/// closed before returning. Port 0 binds (the kernel picks a port), so
+/// closed before the next. Port 0 binds (the kernel picks a port), so
 /// `find_free_port(0)` is `Ok(0)`.
 ///
 /// Fails with [`IoError::Socket`] when a socket cannot be created and with
 /// [`IoError::NoFreePorts`] when no port binds (or `start_port` is 65535).
 pub fn find_free_port(start_port: u16) -> Result<u16, IoError> {
     for port in start_port..u16::MAX {
-        let socket = tcp_socket().map_err(IoError::Socket)?;
-        if bind_any(&socket, port).is_ok() {
+        if port_is_free(port)? {
             return Ok(port);
         }
     }

@@ -1,56 +1,54 @@
-//! The benchmark's floor for the io functions: the system calls they cannot avoid, timed
-//! alone in Rust (no Python call, GIL released) for `sky-rs bench`; the cost of building the
-//! `str` objects a result must hold; and the core's hashing speed on an in-memory buffer, to
-//! compare with OpenSSL's.
+//! The benchmark's floor for the io functions: the system calls (and, for `py_strings`, the
+//! Python objects) they cannot avoid, timed alone in Rust for `sky-rs bench`.
 use std::fs::File;
 use std::hint::black_box;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::os::unix::fs::FileExt;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
-use sky_rs_io_core::{HashAlgorithm, Hasher, find_free_port};
+use sky_rs_io_core::{HashAlgorithm, Hasher, IoError, port_is_free};
+
+use crate::errors::to_py_err;
 
 /// The kinds [`_floor`] knows, for its error message.
 const KINDS: &str = "'read_tail', 'read_all', 'bind', 'hash_memory', 'py_strings'";
+/// Read buffer of `read_all`, as large as `hash_file`'s.
+const READ_BUFFER: usize = 256 * 1024;
 
-/// Read size of `read_all`: the 256 KiB both implementations hash with.
-const READ_ALL_BUFFER: usize = 256 * 1024;
-
-/// One repeatable set of system calls (or, for `hash_memory`, of hashing work).
+/// One repeatable piece of unavoidable work.
 enum Work {
-    /// `open`, `lseek(SEEK_END)`, one `pread` of the last `len` bytes, `close`.
-    ReadTail(PathBuf, Vec<u8>),
-    /// `open`, `read` in 256 KiB chunks to the end, `close` (the page cache serves it).
-    ReadAll(PathBuf, Vec<u8>),
-    /// `socket(AF_INET, SOCK_STREAM)`, `bind(('', port))` without `SO_REUSEADDR`, `close`:
-    /// the core's own port search started at a free port, which makes exactly those calls.
+    /// `open`, `lseek(SEEK_END)`, `pread` of the last `n` bytes, `close`: the tail of a log.
+    ReadTail(PathBuf, usize),
+    /// `open`, `read` to the end, `close`: reading a whole file.
+    ReadAll(PathBuf),
+    /// `socket`, `bind`, `close`: one try of `find_free_port`.
     Bind(u16),
-    /// The core's hasher over an in-memory buffer, `hexdigest` included: not a floor, the
-    /// Rust side of the "OpenSSL or `RustCrypto`" comparison.
+    /// Hashing `data` in memory with the Rust core: the compute part of hashing a file.
     HashMemory(HashAlgorithm, Vec<u8>),
+    /// A list of new `str` objects with these texts: the result of `read_last_n_lines`.
+    PyStrings(Vec<String>),
 }
 
 impl Work {
     fn parse(kind: &str, arg: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(match kind {
             "read_tail" => {
-                let (path, len): (PathBuf, usize) = arg.extract()?;
-                Self::ReadTail(path, vec![0; len])
+                let (path, n): (PathBuf, usize) = arg.extract()?;
+                Self::ReadTail(path, n)
             }
-            "read_all" => Self::ReadAll(arg.extract()?, vec![0; READ_ALL_BUFFER]),
+            "read_all" => Self::ReadAll(arg.extract()?),
             "bind" => Self::Bind(arg.extract()?),
             "hash_memory" => {
-                let (name, len): (String, usize) = arg.extract()?;
-                let algorithm = HashAlgorithm::from_name(&name).ok_or_else(|| {
-                    PyValueError::new_err(format!("no native hash algorithm {name:?}"))
-                })?;
-                let data = (0..len).map(|i| (i % 251) as u8).collect();
-                Self::HashMemory(algorithm, data)
+                let (name, size): (String, usize) = arg.extract()?;
+                let algorithm = HashAlgorithm::from_name(&name)
+                    .ok_or_else(|| PyValueError::new_err(format!("no Rust hash for {name:?}")))?;
+                Self::HashMemory(algorithm, vec![0x5a; size])
             }
+            "py_strings" => Self::PyStrings(arg.extract()?),
             _ => {
                 return Err(PyValueError::new_err(format!(
                     "unknown floor kind {kind:?}; known kinds are {KINDS}"
@@ -59,59 +57,51 @@ impl Work {
         })
     }
 
-    /// Does the work once. A port search that fails is an answer, not an error.
-    fn run(&mut self) -> io::Result<()> {
+    /// Does the work once, without Python.
+    fn run(&self, buffer: &mut Vec<u8>) -> Result<(), IoError> {
         match self {
-            Self::ReadTail(path, buffer) => {
-                let file = File::open(&*path)?;
-                let size = (&file).seek(SeekFrom::End(0))?;
-                let len = buffer
-                    .len()
-                    .min(usize::try_from(size).unwrap_or(usize::MAX));
-                file.read_exact_at(&mut buffer[..len], size - len as u64)?;
-                black_box(&buffer);
+            Self::ReadTail(path, n) => {
+                let mut file = open(path)?;
+                let size = file.seek(SeekFrom::End(0)).map_err(IoError::Read)?;
+                let len = (*n).min(usize::try_from(size).unwrap_or(usize::MAX));
+                buffer.resize(len, 0);
+                let read = file
+                    .read_at(buffer, size - len as u64)
+                    .map_err(IoError::Read)?;
+                black_box(read);
             }
-            Self::ReadAll(path, buffer) => {
-                let mut file = File::open(&*path)?;
-                let mut total = 0_usize;
-                loop {
-                    match file.read(buffer)? {
-                        0 => break,
-                        n => total += n,
-                    }
-                }
-                black_box(total);
+            Self::ReadAll(path) => {
+                let mut file = open(path)?;
+                buffer.resize(READ_BUFFER, 0);
+                while file.read(buffer).map_err(IoError::Read)? > 0 {}
             }
             Self::Bind(port) => {
-                black_box(find_free_port(*port).is_ok());
+                black_box(port_is_free(*port)?);
             }
             Self::HashMemory(algorithm, data) => {
                 let mut hasher = Hasher::new(*algorithm);
                 hasher.update(data);
-                black_box(hasher.hexdigest());
+                black_box(hasher.digest());
             }
+            Self::PyStrings(_) => {}
         }
         Ok(())
     }
 }
 
-/// Builds `iterations` lists of `lines` as new `str` objects (then drops them): the least
-/// work that returns lines to Python. The one kind timed holding the GIL, which it needs.
-fn py_strings(py: Python<'_>, lines: &[String], iterations: u64) -> PyResult<Duration> {
-    let start = Instant::now();
-    for _ in 0..iterations {
-        let list = PyList::new(py, lines.iter().map(|line| PyString::new(py, line)))?;
-        drop(black_box(list));
-    }
-    Ok(start.elapsed())
+fn open(path: &Path) -> Result<File, IoError> {
+    File::open(path).map_err(|source: io::Error| IoError::Open {
+        path: path.to_owned(),
+        source,
+    })
 }
 
-/// Nanoseconds per iteration of the work `kind` names, done `iterations` times in a loop
-/// timed with [`Instant`], with the GIL released. Hidden: for `sky-rs bench` only.
+/// Nanoseconds per iteration of the work `kind` names, done `iterations` times in a loop timed
+/// with [`Instant`], with the GIL released (held for `py_strings`, which makes Python objects).
+/// Hidden: for `sky-rs bench` only.
 ///
-/// Kinds: `read_tail` (`arg` = `(path, n_bytes)`), `read_all` (`arg` a path), `bind`
-/// (`arg` a port), `hash_memory` (`arg` = `(algorithm, n_bytes)`), `py_strings` (`arg` a
-/// list of `str`; timed holding the GIL).
+/// Kinds: `read_tail` (`arg` = `(path, n_bytes)`), `read_all` (a path), `bind` (a port),
+/// `hash_memory` (`(algorithm, n_bytes)`), `py_strings` (a list of `str`).
 #[pyfunction]
 #[pyo3(signature = (kind, arg, iterations))]
 pub fn _floor(
@@ -120,19 +110,25 @@ pub fn _floor(
     arg: &Bound<'_, PyAny>,
     iterations: u64,
 ) -> PyResult<f64> {
+    let work = Work::parse(kind, arg)?;
     let iterations = iterations.max(1);
-    if kind == "py_strings" {
-        let lines: Vec<String> = arg.extract()?;
-        let elapsed = py_strings(py, &lines, iterations)?;
-        return Ok(elapsed.as_nanos() as f64 / iterations as f64);
-    }
-    let mut work = Work::parse(kind, arg)?;
-    let elapsed = py.detach(|| {
+    let elapsed = if let Work::PyStrings(texts) = &work {
         let start = Instant::now();
         for _ in 0..iterations {
-            work.run()?;
+            let strings = texts.iter().map(|text| PyString::new(py, text));
+            black_box(PyList::new(py, strings)?);
         }
-        Ok::<_, io::Error>(start.elapsed())
-    })?;
+        start.elapsed()
+    } else {
+        py.detach(|| {
+            let mut buffer = Vec::new();
+            let start = Instant::now();
+            for _ in 0..iterations {
+                work.run(&mut buffer)?;
+            }
+            Ok(start.elapsed())
+        })
+        .map_err(|err| to_py_err(py, &err, Some(arg)))?
+    };
     Ok(elapsed.as_nanos() as f64 / iterations as f64)
 }
