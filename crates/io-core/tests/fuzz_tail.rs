@@ -31,7 +31,9 @@ fn model_lossy(content: &[u8], n: usize) -> Vec<String> {
         .iter()
         .enumerate()
         .map(|(i, line)| {
-            let mut text = String::from_utf8_lossy(line).trim_end_matches('\r').to_owned();
+            let mut text = String::from_utf8_lossy(line)
+                .trim_end_matches('\r')
+                .to_owned();
             if i + 1 < count {
                 text.push('\n');
             }
