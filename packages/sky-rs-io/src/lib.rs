@@ -271,7 +271,6 @@ fn sky_rs_io_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hash_file, m)?)?;
     m.add_function(wrap_pyfunction!(hash_files, m)?)?;
     m.add_function(wrap_pyfunction!(find_free_port, m)?)?;
-    m.add_function(wrap_pyfunction!(floor::_floor, m)?)?;
     m.add_class::<PyHash>()?;
     Ok(())
 }
