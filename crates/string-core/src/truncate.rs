@@ -107,7 +107,9 @@ pub fn truncate_long_string(s: &str, max_length: i64, truncate_middle: bool) -> 
         return concat(&[head, ELLIPSIS, text.tail(s, len, end)]);
     }
 
-    let first_word = s.split(' ').next().unwrap_or(s);
+    // Words are split on the byte b' ', which in UTF-8 only ever encodes the space itself.
+    let bytes = s.as_bytes();
+    let first_word = &s[..bytes.iter().position(|&b| b == b' ').unwrap_or(bytes.len())];
     let first_len = text.char_len(first_word);
     if i64::try_from(first_len).map_or(true, |first_len| first_len > max_length) {
         return concat(&[text.head(first_word, first_len, max_length), ELLIPSIS]);
@@ -118,14 +120,12 @@ pub fn truncate_long_string(s: &str, max_length: i64, truncate_middle: bool) -> 
     // The prefix is the words before that one, joined by ' ': `s` up to the space before it.
     let mut total = 0;
     let mut word_start = 0;
-    let mut next_start = 0;
-    for word in s.split(' ') {
-        word_start = next_start;
-        total += text.char_len(word);
-        if total >= max_length {
+    for word in bytes.split(|&b| b == b' ') {
+        total += text.char_len(&s[word_start..word_start + word.len()]);
+        if total >= max_length || word_start + word.len() == bytes.len() {
             break;
         }
-        next_start = word_start + word.len() + 1;
+        word_start += word.len() + 1;
     }
     let prefix = if word_start == 0 {
         ""
