@@ -7,7 +7,6 @@ import importlib
 import math
 import os
 import threading
-import timeit
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,8 +15,14 @@ from typing import Any
 
 import sky_rs
 from sky_rs import fallback
-from sky_rs._bench.cases import MIB, Case, FloorPart, Inputs, Sizes, human_bytes, usable_cores
-from sky_rs._bench.timing import Settings, Timing, time_call, time_rust_floor
+from sky_rs._bench.cases import MIB, Case, HashWork, Inputs, Sizes, human_bytes, usable_cores
+from sky_rs._bench.timing import (
+    Settings,
+    Timing,
+    call_measurable,
+    floor_measurable,
+    measure_interleaved,
+)
 from sky_rs._domains import DOMAINS
 
 HASH_RATE_BUFFER = 4 * MIB
@@ -84,14 +89,6 @@ class Record:
         return self.rust.min_ns / floor if self.rust and floor else None
 
 
-@dataclass
-class HashRates:
-    """Nanoseconds per byte of each hasher, measured once per algorithm."""
-
-    openssl: dict[str, Timing] = field(default_factory=dict)
-    rust: dict[str, Timing | None] = field(default_factory=dict)
-
-
 def wheel(domain: str) -> ModuleType | None:
     """The domain's Rust wheel, if it imports (whether or not ``sky_rs`` uses it)."""
     try:
@@ -111,14 +108,12 @@ def no_overrides() -> Iterator[None]:
 
 
 class Runner:
-    """Measures cases, sharing floor parts and hash rates between them."""
+    """Measures cases: every statement of a case interleaved, round after round."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.domains: dict[str, Any] = sky_rs.get_backend_info()["domains"]
         self.wheels = {name: wheel(name) for name in DOMAINS}
-        self._parts: dict[tuple[Any, ...], Timing | None] = {}
-        self.rates = HashRates()
 
     def _floor_function(self, domain: str) -> Callable[[str, Any, int], float] | None:
         module = self.wheels[domain]
@@ -126,150 +121,115 @@ class Runner:
         return floor
 
     def measure(self, case: Case) -> Record:
-        settings = self.settings
-        name = case.function
-        python = time_call(
-            getattr(fallback, name), case.args, case.kwargs, settings,
-            suffix=case.suffix, wall=case.wall,
-        )  # fmt: skip
+        """Python, Rust, the floor's terms and any reference, measured interleaved."""
+        name, args, kwargs = case.function, case.args, case.kwargs
+        statements = {
+            "python": call_measurable(
+                getattr(fallback, name), args, kwargs, suffix=case.suffix, single=case.wall
+            )
+        }
         domain = self.domains[case.domain]
-        rust: Timing | None = None
         if domain["backend"] == "rust":
-            rust = time_call(
-                getattr(sky_rs, name), case.args, case.kwargs, settings,
-                suffix=case.suffix, wall=case.wall,
-            )  # fmt: skip
+            statements["rust"] = call_measurable(
+                getattr(sky_rs, name), args, kwargs, suffix=case.suffix, single=case.wall
+            )
             status = "rust"
         else:
             status = f"n/a: domain {case.domain} is on python ({domain['reason']})"
-        record = Record(case, python, rust, status)
-        self._measure_floor(record)
-        for reference in case.references:
-            record.references[reference.name] = time_call(
-                reference.func, reference.args, None, settings
-            )
-        return record
-
-    def _measure_floor(self, record: Record) -> None:
-        case = record.case
-        module = self.wheels[case.domain]
-        noop = getattr(module, "_noop", None)
         package = DOMAINS[case.domain].module
-        if noop is None:
+        noop = getattr(self.wheels[case.domain], "_noop", None)
+        if noop is not None:
+            statements["noop"] = call_measurable(noop, args, kwargs)
+        missing = []
+        for i, part in enumerate(case.parts):
+            floor = self._floor_function(part.domain)
+            if floor is None:
+                missing.append(part.label)
+            else:
+                statements[f"part{i}"] = floor_measurable(floor, part.kind, part.arg)
+        if case.hashing is not None:
+            buffer = bytes(HASH_RATE_BUFFER)
+            statements["openssl"] = call_measurable(
+                hashlib.new(case.hashing.algorithm).update, (buffer,)
+            )
+            floor = self._floor_function("io")
+            if floor is not None:
+                statements["rust_hasher"] = floor_measurable(
+                    floor, "hash_memory", (case.hashing.algorithm, HASH_RATE_BUFFER)
+                )
+        for reference in case.references:
+            statements[f"ref:{reference.name}"] = call_measurable(reference.func, reference.args)
+
+        rounds = self.settings.wall_runs if case.wall else self.settings.repeats
+        timings = measure_interleaved(statements, self.settings, rounds=rounds)
+
+        record = Record(case, timings["python"], timings.get("rust"), status)
+        for reference in case.references:
+            record.references[reference.name] = timings[f"ref:{reference.name}"]
+        if "noop" not in timings:
             record.floor_status = f"unavailable: {package} is not installed"
-            return
-        timing = time_call(noop, case.args, case.kwargs, self.settings)
+            return record
+        noop_timing = timings["noop"]
         record.components.append(
             Component(
                 "no-op PyO3 call, same arguments",
-                timing.min_ns,
+                noop_timing.min_ns,
                 f"{package}._noop",
-                timing.min_ns,
+                noop_timing.min_ns,
                 1.0,
-                timing,
+                noop_timing,
             )
         )
-        missing = []
-        for part in case.parts:
-            part_timing = self._part(part, case.wall)
-            if part_timing is None:
-                missing.append(part.label)
-                record.components.append(
-                    Component(part.label, None, f"sky_rs_{part.domain}._floor({part.kind!r})")
-                )
+        for i, part in enumerate(case.parts):
+            source = f"sky_rs_{part.domain}._floor({part.kind!r})"
+            timing = timings.get(f"part{i}")
+            if timing is None:
+                record.components.append(Component(part.label, None, source))
                 continue
             record.components.append(
                 Component(
                     part.label,
-                    part_timing.min_ns * part.scale,
-                    f"sky_rs_{part.domain}._floor({part.kind!r})",
-                    part_timing.min_ns,
+                    timing.min_ns * part.scale,
+                    source,
+                    timing.min_ns,
                     part.scale,
-                    part_timing,
+                    timing,
                 )
             )
         if case.hashing is not None:
-            record.components.append(self._hash_component(case))
+            record.components.append(
+                _hash_component(case.hashing, timings["openssl"], timings.get("rust_hasher"))
+            )
         if missing:
             record.floor_status = (
                 f"incomplete: no _floor in this build of a wheel for {', '.join(missing)}"
             )
-
-    def _part(self, part: FloorPart, wall: bool) -> Timing | None:
-        key = (*part.key, wall)
-        if key not in self._parts:
-            floor = self._floor_function(part.domain)
-            self._parts[key] = (
-                None
-                if floor is None
-                else time_rust_floor(floor, part.kind, part.arg, self.settings, wall=wall)
-            )
-        return self._parts[key]
-
-    def _hash_component(self, case: Case) -> Component:
-        assert case.hashing is not None
-        algorithm, size, scale = (
-            case.hashing.algorithm,
-            case.hashing.total_bytes,
-            case.hashing.scale,
-        )
-        openssl = self._openssl_rate(algorithm)
-        rust = self._rust_rate(algorithm)
-        rates = {"OpenSSL via hashlib": openssl.min_ns}
-        if rust is not None:
-            rates["Rust core"] = rust.min_ns
-        best = min(rates, key=rates.__getitem__)
-        described = ", ".join(f"{k} {1 / v:.2f} GB/s" for k, v in rates.items())
-        return Component(
-            f"{algorithm} of {human_bytes(size)} at the best one-core rate ({described};"
-            f" best: {best})" + (f" / {round(1 / scale)} cores" if scale != 1 else ""),
-            rates[best] * size * scale,
-            "hashlib" if best.startswith("OpenSSL") else "sky_rs_io._floor('hash_memory')",
-            rates[best] * size,
-            scale,
-        )
-
-    def _openssl_rate(self, algorithm: str) -> Timing:
-        if algorithm not in self.rates.openssl:
-            buffer = bytes(HASH_RATE_BUFFER)
-            update = hashlib.new(algorithm).update
-            timing = time_call(update, (buffer,), None, self.settings)
-            self.rates.openssl[algorithm] = timing.scaled(1 / HASH_RATE_BUFFER)
-        return self.rates.openssl[algorithm]
-
-    def _rust_rate(self, algorithm: str) -> Timing | None:
-        if algorithm not in self.rates.rust:
-            floor = self._floor_function("io")
-            rate = None
-            if floor is not None:
-                rate = time_rust_floor(
-                    floor, "hash_memory", (algorithm, HASH_RATE_BUFFER), self.settings
-                ).scaled(1 / HASH_RATE_BUFFER)
-            self.rates.rust[algorithm] = rate
-        return self.rates.rust[algorithm]
+        return record
 
     def meta_overhead(self) -> dict[str, Any]:
         """``sky_rs.format_float`` against the wheel's own: the same object when Rust is on."""
         args = (3.14159, 2)
         module = self.wheels["string"]
-        via_meta = time_call(sky_rs.format_float, args, None, self.settings)
+        statements = {"meta": call_measurable(sky_rs.format_float, args)}
+        direct = getattr(module, "format_float", None)
+        if direct is not None:
+            statements["wheel"] = call_measurable(direct, args)
+        timings = measure_interleaved(statements, self.settings)
         result: dict[str, Any] = {
             "function": "format_float",
             "args": list(args),
             "backend": self.domains["string"]["backend"],
-            "meta_ns": via_meta.min_ns,
-            "meta": via_meta.to_json(),
-            "same_object": False,
+            "same_object": sky_rs.format_float is direct,
+            "meta_ns": timings["meta"].min_ns,
+            "meta": timings["meta"].to_json(),
             "wheel_ns": None,
             "overhead_ns": None,
         }
-        if module is not None and hasattr(module, "format_float"):
-            direct = time_call(module.format_float, args, None, self.settings)
+        if "wheel" in timings:
             result.update(
-                same_object=sky_rs.format_float is module.format_float,
-                wheel_ns=direct.min_ns,
-                wheel=direct.to_json(),
-                overhead_ns=via_meta.min_ns - direct.min_ns,
+                wheel_ns=timings["wheel"].min_ns,
+                wheel=timings["wheel"].to_json(),
+                overhead_ns=timings["meta"].min_ns - timings["wheel"].min_ns,
             )
         return result
 
@@ -290,6 +250,7 @@ class Runner:
             "runs": self.settings.wall_runs,
             "backends": {},
         }
+        statements = {}
         for backend, hash_file in backends.items():
 
             def sequential(hash_file: Callable[..., Any] = hash_file) -> None:
@@ -306,15 +267,36 @@ class Runner:
                 for thread in threads:
                     thread.join()
 
-            sequential()  # warm-up
-            seq = timeit.repeat(sequential, number=1, repeat=self.settings.wall_runs)
-            par = timeit.repeat(threaded, number=1, repeat=self.settings.wall_runs)
+            for mode, func in (("sequential", sequential), ("threads", threaded)):
+                statements[f"{backend}:{mode}"] = call_measurable(func, single=True)
+        timings = measure_interleaved(statements, self.settings, rounds=self.settings.wall_runs)
+        for backend in backends:
+            seq = timings[f"{backend}:sequential"].min_ns / 1e9
+            par = timings[f"{backend}:threads"].min_ns / 1e9
             result["backends"][backend] = {
-                "sequential_s": min(seq),
-                "two_threads_s": min(par),
-                "ratio": min(seq) / min(par),
+                "sequential_s": seq,
+                "two_threads_s": par,
+                "ratio": seq / par,
             }
         return result
+
+
+def _hash_component(work: HashWork, openssl: Timing, rust: Timing | None) -> Component:
+    """Hashing ``work`` at the faster one-core in-memory rate of OpenSSL and the Rust core."""
+    rates = {"OpenSSL via hashlib": openssl.min_ns / HASH_RATE_BUFFER}
+    if rust is not None:
+        rates["Rust core"] = rust.min_ns / HASH_RATE_BUFFER
+    best = min(rates, key=rates.__getitem__)
+    described = ", ".join(f"{k} {1 / v:.2f} GB/s" for k, v in rates.items())
+    cores = f" / {round(1 / work.scale)} cores" if work.scale != 1 else ""
+    return Component(
+        f"{work.algorithm} of {human_bytes(work.total_bytes)} at the best one-core rate"
+        f" ({described}; best: {best}){cores}",
+        rates[best] * work.total_bytes * work.scale,
+        "hashlib" if best.startswith("OpenSSL") else "sky_rs_io._floor('hash_memory')",
+        rates[best] * work.total_bytes,
+        work.scale,
+    )
 
 
 def geometric_mean(values: list[float]) -> float | None:

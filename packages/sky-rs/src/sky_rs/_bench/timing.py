@@ -2,8 +2,12 @@
 
 Every measurement is warmed up, calibrated so one repeat lasts about ``target`` seconds
 (``timeit.Timer.autorange``-style, but with a configurable target), then repeated. ``timeit``
-turns the garbage collector off while it loops. A case too slow to loop (100 MB hashing) is
+turns the garbage collector off while it loops. A call too slow to loop (100 MB hashing) is
 timed by wall clock over a few single runs instead.
+
+The statements of one case (Python, Rust, the floor's parts) are measured **interleaved**:
+each round runs one repeat of every statement, so a burst of load from other processes hits
+all of them alike instead of inflating one; each keeps the min (and median) of its rounds.
 """
 
 from __future__ import annotations
@@ -58,9 +62,6 @@ class Timing:
     def repeats(self) -> int:
         return len(self.samples_ns)
 
-    def scaled(self, factor: float) -> Timing:
-        return Timing(tuple(s * factor for s in self.samples_ns), self.loops, self.method)
-
     def to_json(self) -> dict[str, Any]:
         return {
             "min_ns": self.min_ns,
@@ -90,10 +91,6 @@ def _calibrate(run: Callable[[int], float], target_s: float) -> int:
     return loops
 
 
-def _repeat(run: Callable[[int], float], loops: int, repeats: int) -> tuple[float, ...]:
-    return tuple(run(loops) / loops * 1e9 for _ in range(repeats))
-
-
 def call_timer(
     func: Callable[..., Any],
     args: Sequence[Any] = (),
@@ -117,43 +114,52 @@ def call_timer(
     return timeit.Timer(f"f({', '.join(spelled)}){suffix}", setup, globals=names)
 
 
-def time_call(
+@dataclass(frozen=True)
+class Measurable:
+    """One statement to time: ``run(n)`` makes ``n`` loops of it and returns the seconds."""
+
+    run: Callable[[int], float]
+    method: str
+    single: bool = False
+    """Run once per round (a wall-clock case) instead of a calibrated number of loops."""
+
+
+def call_measurable(
     func: Callable[..., Any],
-    args: Sequence[Any],
-    kwargs: Mapping[str, Any] | None,
-    settings: Settings,
+    args: Sequence[Any] = (),
+    kwargs: Mapping[str, Any] | None = None,
     *,
     suffix: str = "",
-    wall: bool = False,
-) -> Timing:
-    """Time one Python-level call: calibrated ``timeit`` loops, or ``wall`` single runs."""
+    single: bool = False,
+) -> Measurable:
+    """A Python-level call, timed by ``timeit`` (gc off)."""
     timer = call_timer(func, args, kwargs, suffix)
-    timer.timeit(1)  # warm-up; also raises now, with a clear traceback, if the call fails
-    if wall:
-        return Timing(_repeat(timer.timeit, 1, settings.wall_runs), 1, "wall")
-    loops = _calibrate(timer.timeit, settings.target_s)
-    return Timing(_repeat(timer.timeit, loops, settings.repeats), loops, "timeit")
+    return Measurable(timer.timeit, "wall" if single else "timeit", single)
 
 
-def time_rust_floor(
-    floor: Callable[[str, Any, int], float],
-    kind: str,
-    arg: Any,
-    settings: Settings,
-    *,
-    wall: bool = False,
-) -> Timing:
-    """Time a wheel's ``_floor(kind, arg, iterations)``, which loops inside Rust.
-
-    ``_floor`` returns nanoseconds per iteration, measured with ``std::time::Instant``
-    with the GIL released; it is calibrated and repeated like :func:`time_call`.
-    """
+def floor_measurable(floor: Callable[[str, Any, int], float], kind: str, arg: Any) -> Measurable:
+    """A wheel's ``_floor(kind, arg, iterations)``: ns per iteration timed inside Rust
+    (``std::time::Instant``, GIL released), calibrated like a call."""
 
     def run(iterations: int) -> float:
         return floor(kind, arg, iterations) * iterations / 1e9
 
-    run(1)
-    if wall:
-        return Timing(_repeat(run, 1, settings.wall_runs), 1, "rust-instant")
-    loops = _calibrate(run, settings.target_s)
-    return Timing(_repeat(run, loops, settings.repeats), loops, "rust-instant")
+    return Measurable(run, "rust-instant")
+
+
+def measure_interleaved(
+    statements: Mapping[str, Measurable], settings: Settings, *, rounds: int | None = None
+) -> dict[str, Timing]:
+    """Warm up and calibrate each statement, then run ``rounds`` rounds of one repeat each."""
+    loops = {}
+    for name, statement in statements.items():
+        statement.run(1)  # warm-up; also raises now, with a clear traceback, if it fails
+        loops[name] = 1 if statement.single else _calibrate(statement.run, settings.target_s)
+    samples: dict[str, list[float]] = {name: [] for name in statements}
+    for _ in range(rounds or settings.repeats):
+        for name, statement in statements.items():
+            samples[name].append(statement.run(loops[name]) / loops[name] * 1e9)
+    return {
+        name: Timing(tuple(samples[name]), loops[name], statement.method)
+        for name, statement in statements.items()
+    }
