@@ -245,7 +245,7 @@ HOSTILE_PATHS: list[Any] = [
     FspathOf("\0"),
     StrBadStr(FILE),
     StrBadStr(MISSING_PATH),
-    "/proc/self/status",
+    "/proc/version",
     "/dev/null",
 ]
 
