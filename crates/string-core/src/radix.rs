@@ -19,6 +19,20 @@ pub(crate) trait Radix {
     const RADIX: u32;
     const CHUNK: u32;
     const DIGITS: usize;
+    /// The two digits of every value below `RADIX^2`, most significant first.
+    const PAIRS: &'static [u8];
+}
+
+/// The digit pairs of `0..radix^2`; `N` must be `2 * radix^2`.
+const fn digit_pairs<const N: usize>(radix: usize) -> [u8; N] {
+    let mut pairs = [0u8; N];
+    let mut value = 0;
+    while value < radix * radix {
+        pairs[2 * value] = ALPHABET[value / radix];
+        pairs[2 * value + 1] = ALPHABET[value % radix];
+        value += 1;
+    }
+    pairs
 }
 
 pub(crate) struct Base10;
@@ -26,6 +40,7 @@ impl Radix for Base10 {
     const RADIX: u32 = 10;
     const CHUNK: u32 = 1_000_000_000;
     const DIGITS: usize = 9;
+    const PAIRS: &'static [u8] = &digit_pairs::<200>(10);
 }
 
 pub(crate) struct Base36;
@@ -33,6 +48,7 @@ impl Radix for Base36 {
     const RADIX: u32 = 36;
     const CHUNK: u32 = 2_176_782_336; // 36^6
     const DIGITS: usize = 6;
+    const PAIRS: &'static [u8] = &digit_pairs::<2592>(36);
 }
 
 /// Writes the digits of `limbs` (little-endian; zeroed on return) right-aligned into `buf` and
@@ -68,10 +84,16 @@ pub(crate) fn write_digits<R: Radix>(limbs: &mut [u32], buf: &mut [u8]) -> usize
                 }
             }
         }
-        for _ in 0..R::DIGITS {
+        // A full chunk, zero-padded: two digits per step, then the odd one out.
+        for _ in 0..R::DIGITS / 2 {
+            let pair = (chunk % (R::RADIX * R::RADIX)) as usize;
+            chunk /= R::RADIX * R::RADIX;
+            pos -= 2;
+            buf[pos..pos + 2].copy_from_slice(&R::PAIRS[2 * pair..2 * pair + 2]);
+        }
+        if R::DIGITS % 2 == 1 {
             pos -= 1;
-            buf[pos] = ALPHABET[(chunk % R::RADIX) as usize];
-            chunk /= R::RADIX;
+            buf[pos] = ALPHABET[chunk as usize];
         }
     }
 }
@@ -127,5 +149,8 @@ mod tests {
         assert_eq!(u64::from(Base10::CHUNK), 10u64.pow(9));
         assert_eq!(u64::from(Base36::CHUNK), 36u64.pow(6));
         assert!(u64::from(Base36::CHUNK) * 36 > u64::from(u32::MAX));
+        assert_eq!(&Base36::PAIRS[2 * 37..2 * 38], b"11");
+        assert_eq!(&Base36::PAIRS[2 * 1295..], b"zz");
+        assert_eq!(&Base10::PAIRS[2 * 7..2 * 8], b"07");
     }
 }
