@@ -137,7 +137,7 @@ class Inputs:
 
     def uuid4_hex(self) -> str:
         """A uuid4 as 32 hex digits (seeded, so every run encodes the same one)."""
-        return uuid.UUID(int=self._rng.getrandbits(128), version=4).hex
+        return uuid.UUID(int=random.Random(4).getrandbits(128), version=4).hex
 
     def blobs(self, prefix: str, count: int, size: int) -> list[str]:
         return [self.blob(f"{prefix}-{i:03d}.bin", size) for i in range(count)]
@@ -329,7 +329,8 @@ def build_cases(selected: set[str], data: Inputs, quick: bool) -> list[Case]:
     if want("format_float"):
         cases.append(Case("format_float", "3.14159, precision=2", (3.14159, 2), headline=True))
     if want("truncate_long_string"):
-        sentence = "The quick brown fox jumps over the lazy dog near the river."
+        sentence = "The quick brown fox jumps over the lazy dog by the old river."
+        assert len(sentence) == 60
         cases.append(
             Case("truncate_long_string", "60-char sentence, max 35", (sentence,), headline=True)
         )
