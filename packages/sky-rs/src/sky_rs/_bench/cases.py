@@ -329,7 +329,7 @@ def build_cases(selected: set[str], data: Inputs, quick: bool) -> list[Case]:
     if want("format_float"):
         cases.append(Case("format_float", "3.14159, precision=2", (3.14159, 2), headline=True))
     if want("truncate_long_string"):
-        sentence = "The quick brown fox jumps over the lazy dog by the old river."
+        sentence = "The quick brown fox jumps over the lazy dog by the big lake."
         assert len(sentence) == 60
         cases.append(
             Case("truncate_long_string", "60-char sentence, max 35", (sentence,), headline=True)
