@@ -18,14 +18,17 @@ const MAX_CHUNK: usize = 1024 * 1024;
 /// is followed by a `b'\n'` in [`LastLines::buffer`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LastLines {
-    buffer: Vec<u8>,
+    /// Storage; the bytes read are `storage[start..]`.
+    storage: Vec<u8>,
+    start: usize,
+    /// The selected lines, relative to `storage[start..]`.
     region: Option<Range<usize>>,
 }
 
 impl LastLines {
     /// The bytes read from the end of the file (a suffix of it).
     pub fn buffer(&self) -> &[u8] {
-        &self.buffer
+        &self.storage[self.start..]
     }
 
     /// Whether no line was selected (`n == 0` or an empty file).
@@ -36,7 +39,7 @@ impl LastLines {
     /// The number of selected lines.
     pub fn len(&self) -> usize {
         self.region.as_ref().map_or(0, |r| {
-            memchr::memchr_iter(b'\n', &self.buffer[r.clone()]).count() + 1
+            memchr::memchr_iter(b'\n', &self.buffer()[r.clone()]).count() + 1
         })
     }
 
@@ -45,7 +48,7 @@ impl LastLines {
         let region = self.region.clone();
         let (start, end, mut done) = region.map_or((0, 0, true), |r| (r.start, r.end, false));
         let mut line_start = start;
-        let mut newlines = memchr::memchr_iter(b'\n', &self.buffer[start..end]);
+        let mut newlines = memchr::memchr_iter(b'\n', &self.buffer()[start..end]);
         std::iter::from_fn(move || {
             if done {
                 return None;
@@ -63,7 +66,12 @@ impl LastLines {
 
     /// The selected lines, in file order, without their `b'\n'`.
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
-        self.ranges().map(|r| &self.buffer[r])
+        self.ranges().map(|r| &self.buffer()[r])
+    }
+
+    /// The storage, to reuse its capacity in [`read_last_n_lines_in`].
+    pub fn into_storage(self) -> Vec<u8> {
+        self.storage
     }
 }
 
@@ -73,40 +81,71 @@ impl LastLines {
 /// start of the file is reached, splits on `b'\n'`, and keeps the last `n`
 /// elements, not counting the empty one after a final newline. Decoding,
 /// stripping `'\r'` and adding `'\n'` are left to the caller (see
-/// [`read_last_n_lines_lossy`]). `n == 0` and an empty file give no lines; a
-/// file whose size `lseek` reports as 0 (`/dev/null`) counts as empty.
+/// [`read_last_n_lines_lossy`]). `n == 0` gives no lines without opening the
+/// file; an empty file gives none either, and so does a file whose size
+/// `lseek` reports as 0 (`/dev/null`).
 pub fn read_last_n_lines(path: &Path, n: usize) -> Result<LastLines, IoError> {
+    read_last_n_lines_in(path, n, Vec::new())
+}
+
+/// [`read_last_n_lines`], reading into `storage` (its contents are dropped, its
+/// capacity reused: a caller that keeps it between calls avoids a fresh
+/// allocation, and the page faults of a large one, each time).
+pub fn read_last_n_lines_in(
+    path: &Path,
+    n: usize,
+    mut storage: Vec<u8>,
+) -> Result<LastLines, IoError> {
+    storage.clear();
     if n == 0 {
-        return Ok(LastLines::default());
+        return Ok(LastLines {
+            storage,
+            start: 0,
+            region: None,
+        });
     }
     let (mut file, _) = open_file(path)?;
     let size = file.seek(SeekFrom::End(0)).map_err(IoError::Read)?;
-    if size == 0 {
-        return Ok(LastLines::default());
-    }
+    let start = read_tail(&file, size, n, &mut storage).map_err(IoError::Read)?;
+    let data = &storage[start..];
+    let region = (!data.is_empty()).then(|| select_lines(data, n));
+    Ok(LastLines {
+        storage,
+        start,
+        region,
+    })
+}
+
+/// Read backwards from `size` in doubling chunks until more than `n` newlines
+/// were seen or the start of the file is reached. The bytes read, in file
+/// order, end up in `storage[start..]`; returns `start`.
+fn read_tail(file: &File, size: u64, n: usize, storage: &mut Vec<u8>) -> io::Result<usize> {
     let mut pos = size;
+    let mut start = 0; // the data read so far is storage[start..]
     let mut newlines = 0usize;
     let mut chunk_len = FIRST_CHUNK;
-    let mut chunks = Vec::new();
     while pos > 0 && newlines <= n {
         let len = usize::try_from(pos).map_or(chunk_len, |pos| pos.min(chunk_len));
+        if start < len {
+            // Room at the front: grow, moving the data to the end.
+            let data_len = storage.len() - start;
+            let new_len = (storage.len() * 2).max(data_len + len);
+            storage.resize(new_len, 0);
+            storage.copy_within(start..start + data_len, new_len - data_len);
+            start = new_len - data_len;
+        }
         pos -= len as u64;
-        let chunk = read_at(&file, pos, len).map_err(IoError::Read)?;
-        newlines += memchr::memchr_iter(b'\n', &chunk).count();
-        chunks.push(chunk);
+        let read = read_at(file, pos, &mut storage[start - len..start])?;
+        if read < len {
+            // The file shrank: keep what was read next to the data, like Python's
+            // concatenation of a short chunk.
+            storage.copy_within(start - len..start - len + read, start - read);
+        }
+        start -= read;
+        newlines += memchr::memchr_iter(b'\n', &storage[start..start + read]).count();
         chunk_len = (chunk_len * 2).min(MAX_CHUNK);
     }
-    let buffer = if chunks.len() == 1 {
-        chunks.pop().unwrap_or_default()
-    } else {
-        chunks.reverse();
-        chunks.concat()
-    };
-    let region = select_lines(&buffer, n);
-    Ok(LastLines {
-        buffer,
-        region: Some(region),
-    })
+    Ok(start)
 }
 
 /// The last `n` (at least 1) elements of `data` split on `b'\n'`, ignoring the
@@ -123,11 +162,10 @@ fn select_lines(data: &[u8], n: usize) -> Range<usize> {
     start..end
 }
 
-/// Read up to `len` bytes at `offset`, stopping early only at end of file.
-fn read_at(file: &File, offset: u64, len: usize) -> io::Result<Vec<u8>> {
-    let mut buf = vec![0u8; len];
+/// Fill `buf` from `offset`, stopping early only at end of file; returns the bytes read.
+fn read_at(file: &File, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
-    while filled < len {
+    while filled < buf.len() {
         match file.read_at(&mut buf[filled..], offset + filled as u64) {
             Ok(0) => break,
             Ok(read) => filled += read,
@@ -135,8 +173,7 @@ fn read_at(file: &File, offset: u64, len: usize) -> io::Result<Vec<u8>> {
             Err(e) => return Err(e),
         }
     }
-    buf.truncate(filled);
-    Ok(buf)
+    Ok(filled)
 }
 
 /// [`read_last_n_lines`] decoded as Python's default (`utf-8`, `errors='replace'`):

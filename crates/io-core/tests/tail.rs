@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use proptest::prelude::*;
-use sky_rs_io_core::{IoError, read_last_n_lines, read_last_n_lines_lossy};
+use sky_rs_io_core::{IoError, read_last_n_lines, read_last_n_lines_in, read_last_n_lines_lossy};
 
 fn file_with(content: &[u8]) -> tempfile::NamedTempFile {
     let mut file = tempfile::NamedTempFile::new().unwrap();
@@ -173,6 +173,16 @@ proptest! {
     #[test]
     fn matches_the_whole_file_model(content in content_strategy(), n in prop_oneof![0..8usize, Just(usize::MAX), 0..50_000usize]) {
         prop_assert_eq!(lines(&content, n), model(&content, n));
+    }
+
+    #[test]
+    fn reused_storage_changes_nothing(content in content_strategy(), n in 1..300usize, junk in proptest::collection::vec(any::<u8>(), 0..70_000)) {
+        let file = file_with(&content);
+        let lines = read_last_n_lines_in(file.path(), n, junk).unwrap();
+        let got: Vec<Vec<u8>> = lines.iter().map(<[u8]>::to_vec).collect();
+        prop_assert_eq!(got, model(&content, n));
+        let again = read_last_n_lines_in(file.path(), n, lines.into_storage()).unwrap();
+        prop_assert_eq!(again.iter().count(), model(&content, n).len());
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod floor;
 mod hash_object;
 mod python;
 
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
@@ -31,6 +32,15 @@ use crate::python::{fallback, fstring};
 
 /// Read size when the file is hashed by a `hashlib` object (the reference's 256 KiB).
 const HASHLIB_READ_SIZE: usize = 256 * 1024;
+/// Largest read buffer of `read_last_n_lines` kept for the next call on the same thread.
+const MAX_KEPT_STORAGE: usize = 4 * 1024 * 1024;
+
+thread_local! {
+    /// The read buffer of the last `read_last_n_lines` call on this thread: reusing it saves
+    /// the allocation (and the page faults of a fresh `mmap`) of every call.
+    static TAIL_STORAGE: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
 /// Bytes hashed with the GIL released between two checks for a pending signal (Ctrl-C).
 const HASH_SEGMENT: u64 = 64 * 1024 * 1024;
 
@@ -76,8 +86,14 @@ fn read_last_n_lines<'py>(
         return to_python();
     };
     let path = native.path;
-    let outcome =
-        py.detach(|| core::path_exists(&path).then(|| core::read_last_n_lines(&path, count)));
+    // `None`: `os.path.exists` is false. Asked only when `n == 0` or the open failed: a file
+    // that opens exists, which saves a `stat` on the common path.
+    let outcome = py.detach(|| {
+        let storage = TAIL_STORAGE.take();
+        let result = core::read_last_n_lines_in(&path, count, storage); // n == 0: no open
+        let opened = count > 0 && !matches!(result, Err(IoError::Open { .. }));
+        (opened || core::path_exists(&path)).then_some(result)
+    });
     match outcome {
         None => {
             let message = fstring(py, "File not found: {}", (file_path,))?;
@@ -99,10 +115,18 @@ fn read_last_n_lines<'py>(
             error.set_cause(py, Some(os_error));
             Err(error)
         }
-        Some(Ok(lines)) if lines.is_empty() => Ok(PyList::empty(py).into_any()),
-        Some(Ok(lines)) => Ok(Decoder::new(encoding, errors)
-            .decode(py, &lines)?
-            .into_any()),
+        Some(Ok(lines)) => {
+            let result = if lines.is_empty() {
+                PyList::empty(py)
+            } else {
+                Decoder::new(encoding, errors).decode(py, &lines)?
+            };
+            let storage = lines.into_storage();
+            if storage.capacity() <= MAX_KEPT_STORAGE {
+                TAIL_STORAGE.set(storage);
+            }
+            Ok(result.into_any())
+        }
     }
 }
 
