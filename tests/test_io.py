@@ -9,6 +9,7 @@ import array
 import hashlib
 import os
 import pathlib
+import resource
 import socket
 from collections.abc import Iterator
 from types import ModuleType
@@ -530,3 +531,37 @@ def test_find_free_port_last_port(io: ModuleType) -> None:
         except OSError:
             pytest.skip("port 65534 is in use")
     assert io.find_free_port(65534) == 65534
+
+
+# ---------------------------------------------------------------- no descriptors left
+
+
+def test_errors_when_no_descriptor_is_left(io: ModuleType, tmp_path: pathlib.Path) -> None:
+    path = write(tmp_path / "f", b"a\n")
+    lowest_free = os.dup(0)
+    os.close(lowest_free)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    results: list[BaseException] = []
+    resource.setrlimit(resource.RLIMIT_NOFILE, (lowest_free, hard))
+    try:
+        for call in (
+            lambda: io.find_free_port(0),
+            lambda: io.hash_file(path, "md5"),
+            lambda: io.hash_file(path, "sha3_256"),
+            lambda: io.read_last_n_lines(path, 1),
+        ):
+            try:
+                call()
+            except BaseException as exc:  # collected, asserted once descriptors are back
+                results.append(exc)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert len(results) == 4
+    port_error, hash_error, hashlib_error, tail_error = results
+    assert type(port_error) is OSError
+    assert (port_error.errno, port_error.filename) == (24, None)
+    assert str(port_error) == f"[Errno 24] {os.strerror(24)}"
+    assert_os_error(hash_error, OSError, 24, path)
+    assert_os_error(hashlib_error, OSError, 24, path)
+    message = f"Failed to read last 1 lines from {path}: [Errno 24] {os.strerror(24)}: {path!r}"
+    assert_wrapped_os_error(tail_error, message, 24, path)
