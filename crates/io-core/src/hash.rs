@@ -3,9 +3,10 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use digest::Digest;
-use rayon::prelude::*;
 
 use crate::{IoError, open_file};
 
@@ -262,35 +263,59 @@ pub fn hash_file(path: &Path, algorithm: HashAlgorithm) -> Result<Hasher, IoErro
 
 /// [`hash_file`] for every path, in parallel; results in input order.
 ///
-/// Runs on a rayon pool created for this call and joined before it returns,
-/// so no worker thread outlives the call (a later `fork()` is safe, unlike
-/// with rayon's lazily created global pool).
+/// The calling thread and one scoped thread per further usable CPU take the
+/// next path from a shared counter until none is left. The threads end with
+/// the call: nothing lingers to make a later `fork()` unsafe (or, on Python
+/// 3.12+, warn). One path, or one CPU, means no thread at all.
 pub fn hash_files<P: AsRef<Path> + Sync>(
     paths: &[P],
     algorithm: HashAlgorithm,
 ) -> Vec<Result<Hasher, IoError>> {
-    let sequential = || {
-        paths
+    let workers = usable_cpus().min(paths.len());
+    if workers <= 1 {
+        return paths
             .iter()
             .map(|p| hash_file(p.as_ref(), algorithm))
-            .collect()
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(paths.len());
-    if threads <= 1 {
-        return sequential();
+            .collect();
     }
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("sky-rs-hash-{i}"))
-        .build_scoped(rayon::ThreadBuilder::run, |pool| {
-            pool.install(|| {
-                paths
-                    .par_iter()
-                    .map(|p| hash_file(p.as_ref(), algorithm))
-                    .collect()
-            })
-        })
-        .unwrap_or_else(|_| sequential())
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(path) = paths.get(i) else {
+                return done;
+            };
+            done.push((i, hash_file(path.as_ref(), algorithm)));
+        }
+    };
+    let mut done = std::thread::scope(|scope| {
+        // A thread that cannot be spawned leaves its share to the others.
+        let helpers: Vec<_> = (1..workers)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
+            .collect();
+        let mut done = work();
+        for helper in helpers {
+            // `hash_file` does not panic; were it to, the paths it took would be missing
+            // and are hashed again below.
+            done.extend(helper.join().unwrap_or_default());
+        }
+        done
+    });
+    done.sort_unstable_by_key(|&(i, _)| i);
+    let mut results = Vec::with_capacity(paths.len());
+    let mut done = done.into_iter().peekable();
+    for (i, path) in paths.iter().enumerate() {
+        match done.next_if(|&(j, _)| j == i) {
+            Some((_, result)) => results.push(result),
+            None => results.push(hash_file(path.as_ref(), algorithm)),
+        }
+    }
+    results
+}
+
+/// `std::thread::available_parallelism`, asked once per process (it reads cgroup files).
+fn usable_cpus() -> usize {
+    static CPUS: OnceLock<usize> = OnceLock::new();
+    *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
