@@ -11,6 +11,7 @@ import os
 import pathlib
 import resource
 import socket
+import time
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -565,3 +566,25 @@ def test_errors_when_no_descriptor_is_left(io: ModuleType, tmp_path: pathlib.Pat
     assert_os_error(hashlib_error, OSError, 24, path)
     message = f"Failed to read last 1 lines from {path}: [Errno 24] {os.strerror(24)}: {path!r}"
     assert_wrapped_os_error(tail_error, message, 24, path)
+
+
+def test_hash_files_after_fork(io: ModuleType, tree: list[str]) -> None:
+    """hash_files works (never hangs) in a child forked after the parent used it."""
+    want = [h.hexdigest() for h in io.hash_files(tree, "sha256")]
+    pid = os.fork()
+    if pid == 0:  # child: exit 0 only if hash_files works
+        try:
+            got = [h.hexdigest() for h in io.hash_files(tree, "sha256")]
+            os._exit(0 if got == want else 1)
+        except BaseException:
+            os._exit(2)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.01)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    pytest.fail("hash_files hung in a forked child")
