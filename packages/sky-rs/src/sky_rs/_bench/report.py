@@ -201,11 +201,15 @@ def gil_line(gil: dict[str, Any]) -> str:
         f" ({b['sequential_s']:.3f} s -> {b['two_threads_s']:.3f} s)"
         for backend, b in gil["backends"].items()
     ]
+    progress = [
+        f"{backend} {b['python_thread_progress']:.0%}" for backend, b in gil["backends"].items()
+    ]
     size = gil["file_bytes"] // (1024 * 1024)
     return (
         f"GIL release: hash_file {gil['algorithm']} of 2 x {size} MB, two threads vs one after"
         f" the other: {', '.join(parts)}; ideal {fmt_ratio(gil['ideal_ratio'])} on"
-        f" {gil['cores']} usable cores"
+        f" {gil['cores']} idle cores. Another Python thread's progress during one call, share"
+        f" of its solo rate (0% = GIL held): {', '.join(progress)}"
     )
 
 

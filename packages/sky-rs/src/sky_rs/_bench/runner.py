@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import math
 import os
+import statistics
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -270,15 +273,55 @@ class Runner:
             for mode, func in (("sequential", sequential), ("threads", threaded)):
                 statements[f"{backend}:{mode}"] = call_measurable(func, single=True)
         timings = measure_interleaved(statements, self.settings, rounds=self.settings.wall_runs)
-        for backend in backends:
+        for backend, hash_file in backends.items():
             seq = timings[f"{backend}:sequential"].min_ns / 1e9
             par = timings[f"{backend}:threads"].min_ns / 1e9
+            shares = [
+                _spin_share(functools.partial(hash_file, files[0], "sha256"))
+                for _ in range(self.settings.wall_runs)
+            ]
             result["backends"][backend] = {
                 "sequential_s": seq,
                 "two_threads_s": par,
                 "ratio": seq / par,
+                "python_thread_progress": statistics.median(shares),
             }
         return result
+
+
+def _spin(seconds: float | None, call: Callable[[], Any] | None = None) -> tuple[int, float]:
+    """Count a Python loop's iterations on another thread, for ``seconds`` or during ``call``."""
+    count = 0
+    stop = threading.Event()
+
+    def spin() -> None:
+        nonlocal count
+        while not stop.is_set():
+            count += 1
+
+    thread = threading.Thread(target=spin)
+    start = time.perf_counter()
+    thread.start()
+    if call is None:
+        time.sleep(seconds or 0.0)
+    else:
+        call()
+    elapsed = time.perf_counter() - start
+    stop.set()
+    thread.join()
+    return count, elapsed
+
+
+def _spin_share(call: Callable[[], Any]) -> float:
+    """How far another Python thread got during ``call``, as a share of how far it gets in
+    the same time while this thread sleeps (measured just before).
+
+    Near 0: ``call`` held the GIL throughout. Near 1 (or 1/2 when the two threads share
+    one free core): it released it. Unlike the two-thread speed-up, this needs no idle core.
+    """
+    count, elapsed = _spin(None, call)
+    solo, solo_elapsed = _spin(elapsed)
+    return (count / elapsed) / (solo / solo_elapsed)
 
 
 def _hash_component(work: HashWork, openssl: Timing, rust: Timing | None) -> Component:
