@@ -14,6 +14,8 @@ from sky_rs_io._core import (
 __all__ = [
     "HASH",
     "__version__",
+    "_floor",
+    "_noop",
     "find_free_port",
     "hash_file",
     "hash_files",
