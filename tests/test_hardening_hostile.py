@@ -390,7 +390,8 @@ def _cases() -> list[Case]:
         add("format_float", num, 2)
         add("format_float", 2.25, num)
         add("format_float", 2.0, num)
-    for precision in (10**6, 2**31, 2**31 - 1, 2**63, -(2**63)):
+    # (2**31 - 1 is legal to Python and would build a 2 GB string: left out.)
+    for precision in (10**6, 2**31, 2**63, -(2**63)):
         add("format_float", 2.25, precision)
     add("format_float", 1.5, precision=3)
     long_text = "word " * 2000
