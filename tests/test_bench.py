@@ -23,6 +23,7 @@ RECORD_KEYS = {
     "floor_ns",
     "speedup",
     "distance",
+    "ceiling",
     "python",
     "rust",
     "floor_components",
@@ -74,7 +75,7 @@ def test_quick_run_writes_json_and_html(tmp_path: Path, capsys: pytest.CaptureFi
         assert record["python"].keys() >= TIMING_KEYS
         assert record["python"]["repeats"] >= 1
         assert record["python"]["loops"] >= 1
-        for key in ("rust_ns", "floor_ns", "speedup", "distance"):
+        for key in ("rust_ns", "floor_ns", "speedup", "distance", "ceiling"):
             assert _positive_or_none(record[key]), (record["function"], key)
         if record["rust"] is not None:
             assert record["rust"].keys() >= TIMING_KEYS

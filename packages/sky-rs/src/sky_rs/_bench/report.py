@@ -103,6 +103,7 @@ def summarize(records: list[Record]) -> dict[str, Any]:
     def means(group: list[Record]) -> dict[str, Any]:
         speedups = [r.speedup for r in group if r.speedup is not None]
         distances = [r.distance for r in group if r.distance is not None]
+        ceilings = [r.ceiling for r in group if r.ceiling is not None]
         return {
             "cases": len(group),
             "measured": len(speedups),
@@ -110,6 +111,8 @@ def summarize(records: list[Record]) -> dict[str, Any]:
             "speedup_arithmetic_mean": arithmetic_mean(speedups),
             "distance_geometric_mean": geometric_mean(distances),
             "distance_max": max(distances) if distances else None,
+            "ceiling_geometric_mean": geometric_mean(ceilings),
+            "ceiling_arithmetic_mean": arithmetic_mean(ceilings),
         }
 
     return {
@@ -152,7 +155,9 @@ def summary_lines(
             f" {fmt_ratio(group['speedup_geometric_mean'])}, arithmetic mean"
             f" {fmt_ratio(group['speedup_arithmetic_mean'])}; distance from floor geometric"
             f" mean {fmt_ratio(group['distance_geometric_mean'])},"
-            f" worst {fmt_ratio(group['distance_max'])}"
+            f" worst {fmt_ratio(group['distance_max'])}; best possible speed-up (Python /"
+            f" floor) geometric mean {fmt_ratio(group['ceiling_geometric_mean'])}, arithmetic"
+            f" mean {fmt_ratio(group['ceiling_arithmetic_mean'])}"
         )
     if summary["headline"]["without_rust"]:
         lines.append("No Rust number for: " + ", ".join(summary["headline"]["without_rust"]))
@@ -266,6 +271,7 @@ def record_json(record: Record) -> dict[str, Any]:
         "floor_ns": record.floor_ns,
         "speedup": record.speedup,
         "distance": record.distance,
+        "ceiling": record.ceiling,
         "python": record.python.to_json(),
         "rust": record.rust.to_json() if record.rust else None,
         "rust_status": record.rust_status,
@@ -323,6 +329,7 @@ def build_json(
             " OpenSSL (hashlib) and the Rust core",
             "speedup": "python_ns / rust_ns",
             "distance": "rust_ns / floor_ns",
+            "ceiling": "python_ns / floor_ns: the best speed-up any implementation could reach",
             "hashing": "hash_file cases time f(path, alg).hexdigest() on both backends"
             " (the floor's no-op call has no .hexdigest()); hash_files returns the objects"
             " without .hexdigest()",

@@ -91,6 +91,12 @@ class Record:
         floor = self.floor_ns
         return self.rust.min_ns / floor if self.rust and floor else None
 
+    @property
+    def ceiling(self) -> float | None:
+        """The best speed-up any implementation could reach here: Python / floor."""
+        floor = self.floor_ns
+        return self.python.min_ns / floor if floor else None
+
 
 def wheel(domain: str) -> ModuleType | None:
     """The domain's Rust wheel, if it imports (whether or not ``sky_rs`` uses it)."""
