@@ -165,7 +165,7 @@ def summary_lines(
     lines.append(
         "Rust slower than Python: "
         + (
-            ", ".join(f"{s['function']} {s['case']} ({fmt_ratio(s['speedup'])})" for s in slower)
+            ", ".join(f"{s['function']} {s['case']} ({s['speedup']:.3f}x)" for s in slower)
             if slower
             else "none"
         )
