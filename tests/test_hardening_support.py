@@ -171,7 +171,8 @@ def no_system_overrides() -> contextlib.AbstractContextManager[None]:
 
 def skip_slow_unless_selected(request: pytest.FixtureRequest) -> None:
     """Skip a ``slow`` test unless the run asked for slow tests (``-m slow``) or set
-    ``SKY_RS_SLOW=1``: the default ``pytest`` run stays short without a shared config change."""
+    ``SKY_RS_SLOW=1``. The default options deselect them already (``-m "not slow"``); this
+    keeps them out of runs that override ``-m`` with something else (``-m fuzz``, ``-m ""``)."""
     if request.node.get_closest_marker("slow") is None:
         return
     markexpr = request.config.getoption("markexpr", "") or ""
