@@ -5,7 +5,7 @@
 //! means "no limit", as in SkyPilot.
 use crate::error::SystemError;
 use crate::files::read_utf8;
-use crate::pytext::{DecimalDigits, py_float, py_int, py_split, py_strip};
+use crate::pytext::{DecimalDigits, PyInt, py_float, py_int, py_split, py_strip};
 use crate::roots::Roots;
 
 /// cgroup v2 is in use when `<cgroup root>/cgroup.controllers` is a regular file
@@ -58,10 +58,20 @@ pub fn cgroup_cpu_limit(
     }
 }
 
-/// The memory limit in bytes, or `None` for no limit (`max`, empty, 0 or less, unreadable,
-/// not an integer). The value saturates at the `i128` range, which only matters for
-/// comparisons with the total memory, where it changes nothing.
-pub fn cgroup_memory_limit(roots: &Roots, digits: &impl DecimalDigits) -> Option<i128> {
+/// A cgroup memory limit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MemoryLimit {
+    /// The limit in bytes, above 0.
+    Bytes(i128),
+    /// A positive integer text with more digits than are read here ([`PyInt::TooLong`]):
+    /// a limit of `int(text)` bytes if Python's `int()` accepts it (its digit limit), none if
+    /// it raises `ValueError`.
+    Text(String),
+}
+
+/// The memory limit, or `None` for no limit (`max`, empty, 0 or less, unreadable, not an
+/// integer).
+pub fn cgroup_memory_limit(roots: &Roots, digits: &impl DecimalDigits) -> Option<MemoryLimit> {
     let path = if is_cgroup_v2(roots) {
         &roots.memory_max
     } else {
@@ -72,5 +82,10 @@ pub fn cgroup_memory_limit(roots: &Roots, digits: &impl DecimalDigits) -> Option
     if value == "max" || value.is_empty() {
         return None;
     }
-    py_int(value, digits).filter(|limit| *limit > 0)
+    match py_int(value, digits)? {
+        PyInt::Exact(limit) => (limit > 0).then_some(MemoryLimit::Bytes(limit)),
+        // Negative: no limit whether Python reads it or refuses it.
+        PyInt::TooLong if value.starts_with('-') => None,
+        PyInt::TooLong => Some(MemoryLimit::Text(value.to_owned())),
+    }
 }

@@ -68,6 +68,8 @@ pub enum SystemError {
     AffinityMaskTooSmall,
     /// `KeyError: b'MemTotal:'`: the meminfo file has no `MemTotal:` line with an integer.
     MemTotalMissing,
+    /// `ValueError: embedded null byte`: a file to open has a NUL byte in its path.
+    EmbeddedNul,
 }
 
 impl fmt::Display for SystemError {
@@ -97,6 +99,7 @@ impl fmt::Display for SystemError {
                 f.write_str("sched_getaffinity needs a CPU mask of more than 1024 CPUs")
             }
             SystemError::MemTotalMissing => f.write_str("b'MemTotal:'"),
+            SystemError::EmbeddedNul => f.write_str("embedded null byte"),
         }
     }
 }

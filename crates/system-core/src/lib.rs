@@ -14,14 +14,16 @@ mod memory;
 pub mod pytext;
 mod roots;
 
-pub use cgroup::{cgroup_cpu_limit, cgroup_memory_limit, is_cgroup_v2};
+pub use cgroup::{MemoryLimit, cgroup_cpu_limit, cgroup_memory_limit, is_cgroup_v2};
 pub use cpu::{
     CpuCount, affinity_cpu_count, cpu_count, cpu_count_override, cpu_count_with_affinity,
     online_cpu_count_if_binding,
 };
 pub use error::{MemoryUnit, OverrideFailure, SystemError};
-pub use memory::{mem_size_gb, mem_size_override, mem_total_from_meminfo, total_memory};
-pub use pytext::{AsciiDigitsOnly, DecimalDigits};
+pub use memory::{
+    MemSize, TotalMemory, mem_size_gb, mem_size_override, mem_total_from_meminfo, total_memory,
+};
+pub use pytext::{AsciiDigitsOnly, DecimalDigits, PyInt};
 pub use roots::Roots;
 
 /// Overrides the CPU count: `int(float(value))`.
@@ -50,10 +52,12 @@ pub fn get_mem_size_gb(
     bytes_limit: Option<&str>,
     roots: &Roots,
     digits: &impl DecimalDigits,
-) -> Result<f64, SystemError> {
+) -> Result<MemSize, SystemError> {
     match (gb_limit, bytes_limit) {
-        (Some(value), _) => mem_size_override(value, MemoryUnit::Gigabytes, digits),
-        (None, Some(value)) => mem_size_override(value, MemoryUnit::Bytes, digits),
+        (Some(value), _) => {
+            mem_size_override(value, MemoryUnit::Gigabytes, digits).map(MemSize::Gb)
+        }
+        (None, Some(value)) => mem_size_override(value, MemoryUnit::Bytes, digits).map(MemSize::Gb),
         (None, None) => mem_size_gb(roots, digits),
     }
 }

@@ -84,9 +84,24 @@ pub fn py_float(text: &str, digits: &impl DecimalDigits) -> Option<f64> {
     parse_float_ascii(&to_ascii(text, digits)?)
 }
 
-/// `int(text)` (base 10), saturated to the `i128` range; `None` where Python raises
-/// `ValueError`. Saturation keeps every comparison with a memory size exact.
-pub fn py_int(text: &str, digits: &impl DecimalDigits) -> Option<i128> {
+/// The most digits an integer text may have for its value to be read here
+/// ([`PyInt::Exact`]). Far beyond any memory size (10**32 bytes), and far below the smallest
+/// limit Python can put on `int()` of a text (`sys.set_int_max_str_digits`: 640), so Python
+/// accepts every such text.
+pub const MAX_EXACT_DIGITS: usize = 32;
+
+/// What `int()` makes of a text that has the syntax of a base-10 integer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PyInt {
+    /// The value: the text has at most [`MAX_EXACT_DIGITS`] digits.
+    Exact(i128),
+    /// The text has more digits than that. Only Python's own `int()` knows the answer: the
+    /// value, or a `ValueError` when the digits exceed `sys.get_int_max_str_digits()`.
+    TooLong,
+}
+
+/// `int(text)` (base 10); `None` where Python raises `ValueError` whatever its digit limit.
+pub fn py_int(text: &str, digits: &impl DecimalDigits) -> Option<PyInt> {
     parse_int_ascii(&to_ascii(text, digits)?)
 }
 
@@ -185,9 +200,9 @@ pub fn parse_float_ascii(s: &[u8]) -> Option<f64> {
     Some(if negative { -magnitude } else { magnitude })
 }
 
-/// `int()` of ASCII text in base 10: `[ws] [+-] digit (['_'] digit)* [ws]`, saturated to the
-/// `i128` range.
-pub fn parse_int_ascii(s: &[u8]) -> Option<i128> {
+/// `int()` of ASCII text in base 10: `[ws] [+-] digit (['_'] digit)* [ws]`; the value when it
+/// has at most [`MAX_EXACT_DIGITS`] digits, else [`PyInt::TooLong`].
+pub fn parse_int_ascii(s: &[u8]) -> Option<PyInt> {
     if s.contains(&0) {
         return None;
     }
@@ -201,6 +216,7 @@ pub fn parse_int_ascii(s: &[u8]) -> Option<i128> {
         return None;
     }
     let mut value: i128 = 0;
+    let mut count = 0usize;
     let mut prev = 0u8;
     for &b in digits {
         if b == b'_' {
@@ -208,19 +224,23 @@ pub fn parse_int_ascii(s: &[u8]) -> Option<i128> {
                 return None;
             }
         } else if b.is_ascii_digit() {
-            let d = i128::from(b - b'0');
-            value = value.saturating_mul(10);
-            value = if negative {
-                value.saturating_sub(d)
-            } else {
-                value.saturating_add(d)
-            };
+            count += 1;
+            if count <= MAX_EXACT_DIGITS {
+                // At most 32 digits: far from overflowing an i128 (10**38).
+                value = value * 10 + i128::from(b - b'0');
+            }
         } else {
             return None;
         }
         prev = b;
     }
-    Some(value)
+    Some(if count > MAX_EXACT_DIGITS {
+        PyInt::TooLong
+    } else if negative {
+        PyInt::Exact(-value)
+    } else {
+        PyInt::Exact(value)
+    })
 }
 
 #[cfg(test)]
@@ -232,7 +252,10 @@ mod tests {
     }
 
     fn int(s: &str) -> Option<i128> {
-        py_int(s, &AsciiDigitsOnly)
+        match py_int(s, &AsciiDigitsOnly)? {
+            PyInt::Exact(value) => Some(value),
+            PyInt::TooLong => Some(i128::MAX),
+        }
     }
 
     struct ArabicIndic;
@@ -287,7 +310,10 @@ mod tests {
     #[test]
     fn unicode_digits_go_through_the_hook() {
         assert_eq!(py_float("\u{663}.\u{665}", &ArabicIndic), Some(3.5));
-        assert_eq!(py_int(" \u{661}\u{660} ", &ArabicIndic), Some(10));
+        assert_eq!(
+            py_int(" \u{661}\u{660} ", &ArabicIndic),
+            Some(PyInt::Exact(10))
+        );
         assert_eq!(float("\u{663}"), None);
     }
 
@@ -296,8 +322,24 @@ mod tests {
         assert_eq!(int(" +1_0 "), Some(10));
         assert_eq!(int("-007"), Some(-7));
         assert_eq!(int("0_0"), Some(0));
-        assert_eq!(int("9".repeat(60).as_str()), Some(i128::MAX));
-        assert_eq!(int(&format!("-{}", "9".repeat(60))), Some(i128::MIN));
+        let long = |s: &str| py_int(s, &AsciiDigitsOnly);
+        let nines = "9".repeat(MAX_EXACT_DIGITS);
+        assert_eq!(long(&nines), Some(PyInt::Exact(10_i128.pow(32) - 1)));
+        assert_eq!(
+            long(&format!("-{nines}")),
+            Some(PyInt::Exact(1 - 10_i128.pow(32)))
+        );
+        assert_eq!(long(&format!("{nines}9")), Some(PyInt::TooLong));
+        assert_eq!(long(&format!("-{nines}9")), Some(PyInt::TooLong));
+        assert_eq!(long(&"9".repeat(60)), Some(PyInt::TooLong));
+        // Leading zeros and underscores: Python's digit limit counts the zeros, not the '_'.
+        assert_eq!(long(&format!("0{nines}")), Some(PyInt::TooLong));
+        assert_eq!(
+            long(&format!("{}1", "1_".repeat(31))),
+            Some(PyInt::Exact(11_111_111_111_111_111_111_111_111_111_111))
+        );
+        assert_eq!(long(&format!("{nines}9_")), None);
+        assert_eq!(long(&format!("{nines}9x")), None);
         for text in [
             "", "+", "1_", "_1", "1__0", "1.0", "1e3", "- 1", "max", "1\x00", "\x1c1",
         ] {

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use sky_rs_system_core::{
-    AsciiDigitsOnly, CpuCount, MemoryUnit, OverrideFailure, Roots, SystemError, affinity_cpu_count,
-    cgroup_cpu_limit, cgroup_memory_limit, cpu_count, get_cpu_count, get_mem_size_gb, mem_size_gb,
-    mem_total_from_meminfo, total_memory,
+    AsciiDigitsOnly, CpuCount, MemSize, MemoryLimit, MemoryUnit, OverrideFailure, Roots,
+    SystemError, TotalMemory, affinity_cpu_count, cgroup_cpu_limit, cgroup_memory_limit, cpu_count,
+    get_cpu_count, get_mem_size_gb, mem_size_gb, mem_total_from_meminfo, total_memory,
 };
 use tempfile::TempDir;
 
@@ -165,18 +165,33 @@ fn memory_limits() {
         ("garbage", total),
         ("1.5e9", total),
         ("1_073_741_824", GIB),
-        ("99999999999999999999999999999999999999999999", total),
+        ("-99999999999999999999999999999999999999999999", total),
+        ("99999999999999999999999999999999", 1e32 - 1.0),
     ] {
         assert_eq!(
             mem_size_gb(&v2_mem(content).1, &D),
-            Ok(want / GIB),
+            Ok(MemSize::Gb(want.min(total) / GIB)),
             "v2 {content:?}"
         );
         assert_eq!(
             mem_size_gb(&v1_mem(content).1, &D),
-            Ok(want / GIB),
+            Ok(MemSize::Gb(want.min(total) / GIB)),
             "v1 {content:?}"
         );
+    }
+    // More digits than are read here: Python's int() finishes (it may refuse the text).
+    for content in [
+        "999999999999999999999999999999999",
+        "\n 99999999999999999999999999999999999999999999\n",
+        "0000000000000000000000000000000001",
+        "1_000_000_000_000_000_000_000_000_000_000_000",
+    ] {
+        let want = Ok(MemSize::NeedsPythonInt {
+            total: TotalMemory::Bytes(8_000_000 * 1024),
+            limit: Some(MemoryLimit::Text(content.trim().to_owned())),
+        });
+        assert_eq!(mem_size_gb(&v2_mem(content).1, &D), want, "v2 {content:?}");
+        assert_eq!(mem_size_gb(&v1_mem(content).1, &D), want, "v1 {content:?}");
     }
 }
 
@@ -184,8 +199,34 @@ fn memory_limits() {
 fn meminfo() {
     assert_eq!(
         mem_total_from_meminfo(MEMINFO.as_bytes()),
-        Ok(8_000_000 * 1024)
+        Ok(TotalMemory::Bytes(8_000_000 * 1024))
     );
+    // A number too long to read here: it and the later candidates, up to the first readable.
+    let long = format!("9{}", "0".repeat(40));
+    let text = format!(
+        "MemTotal: {long} kB\nMemTotal: x\nMemFree: 1\nMemTotal: 1_{long}\nMemTotal: 7 kB\nMemTotal: 9"
+    );
+    assert_eq!(
+        mem_total_from_meminfo(text.as_bytes()),
+        Ok(TotalMemory::KibTexts(vec![
+            long.clone().into_bytes(),
+            format!("1_{long}").into_bytes(),
+            b"7".to_vec(),
+        ]))
+    );
+    assert_eq!(
+        mem_total_from_meminfo(format!("MemTotal: -{long}").as_bytes()),
+        Ok(TotalMemory::KibTexts(vec![format!("-{long}").into_bytes()]))
+    );
+    assert_eq!(
+        mem_total_from_meminfo(format!("MemTotal: {}", "9".repeat(32)).as_bytes()),
+        Ok(TotalMemory::Bytes((10_i128.pow(32) - 1) * 1024))
+    );
+    // A NUL in the path: Python's open() raises ValueError('embedded null byte').
+    let roots = Roots::new("/nonexistent", "/tmp/\0");
+    assert_eq!(total_memory(&roots), Err(SystemError::EmbeddedNul));
+    assert_eq!(SystemError::EmbeddedNul.to_string(), "embedded null byte");
+    assert_eq!(mem_size_gb(&roots, &D), Err(SystemError::EmbeddedNul));
     assert_eq!(
         mem_total_from_meminfo(b"MemFree: 1 kB\n"),
         Err(SystemError::MemTotalMissing)
@@ -196,7 +237,7 @@ fn meminfo() {
     );
     assert_eq!(
         mem_total_from_meminfo(b"\x0bMemTotal:\x0b2\x0bkB"),
-        Ok(2048)
+        Ok(TotalMemory::Bytes(2048))
     );
     let dir = TempDir::new().unwrap();
     let roots = Roots::new(dir.path(), dir.path().join("nowhere"));
@@ -256,7 +297,12 @@ fn overrides() {
     assert_eq!(huge.to_string(), format!("{:.0}", 1e300));
     assert_eq!(huge.to_i64(), None);
 
-    let mem = |gb: Option<&str>, bytes: Option<&str>| get_mem_size_gb(gb, bytes, &roots, &D);
+    let mem = |gb: Option<&str>, bytes: Option<&str>| {
+        get_mem_size_gb(gb, bytes, &roots, &D).map(|size| match size {
+            MemSize::Gb(gb) => gb,
+            MemSize::NeedsPythonInt { .. } => panic!("an override is a float"),
+        })
+    };
     assert_eq!(mem(Some("2.5"), Some("junk")), Ok(2.5));
     assert_eq!(mem(None, Some("1073741824")), Ok(1.0));
     assert!(mem(Some("nan"), None).unwrap().is_nan());
@@ -294,12 +340,12 @@ proptest! {
     /// Integers read back exactly, underscores or not.
     #[test]
     fn ints_round_trip(n in any::<i64>()) {
-        use sky_rs_system_core::pytext::py_int;
-        prop_assert_eq!(py_int(&n.to_string(), &D), Some(i128::from(n)));
+        use sky_rs_system_core::{PyInt, pytext::py_int};
+        prop_assert_eq!(py_int(&n.to_string(), &D), Some(PyInt::Exact(i128::from(n))));
         let digits = n.unsigned_abs().to_string();
         let grouped: String = digits.chars().flat_map(|c| [c, '_']).collect();
         let text = format!("{}{}", if n < 0 { "-" } else { "" }, grouped.trim_end_matches('_'));
-        prop_assert_eq!(py_int(&text, &D), Some(i128::from(n)));
+        prop_assert_eq!(py_int(&text, &D), Some(PyInt::Exact(i128::from(n))));
     }
 
     /// A cgroup v2 quota over a period gives int(quota / period), capped by the affinity count.

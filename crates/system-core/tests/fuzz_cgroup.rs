@@ -11,10 +11,12 @@ use std::fs;
 use std::path::Path;
 
 use proptest::prelude::*;
-use sky_rs_system_core::pytext::{parse_float_ascii, parse_int_ascii, py_float, py_int};
+use sky_rs_system_core::pytext::{
+    MAX_EXACT_DIGITS, parse_float_ascii, parse_int_ascii, py_float, py_int,
+};
 use sky_rs_system_core::{
-    AsciiDigitsOnly, Roots, cgroup_cpu_limit, cgroup_memory_limit, is_cgroup_v2,
-    mem_total_from_meminfo,
+    AsciiDigitsOnly, MemoryLimit, PyInt, Roots, TotalMemory, cgroup_cpu_limit, cgroup_memory_limit,
+    is_cgroup_v2, mem_total_from_meminfo,
 };
 
 const D: AsciiDigitsOnly = AsciiDigitsOnly;
@@ -110,7 +112,20 @@ proptest! {
     #[test]
     fn ints_parse_like_rust(value in any::<i128>(), lead in "[ \t\n]{0,2}", trail in "[ \t\n]{0,2}") {
         let text = format!("{lead}{value}{trail}");
-        prop_assert_eq!(py_int(&text, &D), Some(value));
+        let expected = if value.unsigned_abs().to_string().len() <= MAX_EXACT_DIGITS {
+            PyInt::Exact(value)
+        } else {
+            PyInt::TooLong
+        };
+        prop_assert_eq!(py_int(&text, &D), Some(expected));
+    }
+
+    #[test]
+    fn long_ints_are_left_to_python(digits in "[0-9]{33,80}", sign in "[+-]?", cuts in prop::collection::vec(any::<bool>(), 1..8)) {
+        let text = format!("{sign}{}", underscored(&digits, &cuts));
+        prop_assert_eq!(py_int(&text, &D), Some(PyInt::TooLong));
+        prop_assert_eq!(parse_int_ascii(text.as_bytes()), Some(PyInt::TooLong));
+        prop_assert_eq!(py_int(&format!("{text}_"), &D), None);
     }
 
     #[test]
@@ -126,7 +141,7 @@ proptest! {
             Some(i128::from(kib) * 1024)
         };
         if let Some(expected) = expected {
-            prop_assert_eq!(mem_total_from_meminfo(text.as_bytes()).ok(), Some(expected));
+            prop_assert_eq!(mem_total_from_meminfo(text.as_bytes()).ok(), Some(TotalMemory::Bytes(expected)));
         }
     }
 
@@ -151,8 +166,13 @@ proptest! {
         let roots = Roots::new(&cgroup, dir.path().join("proc"));
         prop_assert_eq!(is_cgroup_v2(&roots), v2);
         let _ = cgroup_cpu_limit(&roots, &D);
-        if let Some(limit) = cgroup_memory_limit(&roots, &D) {
-            prop_assert!(limit > 0);
+        match cgroup_memory_limit(&roots, &D) {
+            Some(MemoryLimit::Bytes(limit)) => prop_assert!(limit > 0),
+            Some(MemoryLimit::Text(text)) => {
+                prop_assert_eq!(py_int(&text, &D), Some(PyInt::TooLong));
+                prop_assert!(!text.starts_with('-'));
+            }
+            None => {}
         }
     }
 
@@ -186,7 +206,7 @@ proptest! {
         } else {
             prop_assert_eq!(cpu, Ok(Some(q / p)));
         }
-        prop_assert_eq!(cgroup_memory_limit(&roots, &D), (memory > 0).then_some(memory));
+        prop_assert_eq!(cgroup_memory_limit(&roots, &D), (memory > 0).then_some(MemoryLimit::Bytes(memory)));
     }
 
     #[test]

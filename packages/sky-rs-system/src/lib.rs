@@ -18,8 +18,8 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyString, PyType};
 use pyo3::{IntoPyObjectExt, intern};
 use sky_rs_system_core::{
-    CPU_LIMIT_ENV, CpuCount, DecimalDigits, MEMORY_BYTES_LIMIT_ENV, MEMORY_GB_LIMIT_ENV,
-    MemoryUnit, OverrideFailure, Roots, SystemError,
+    CPU_LIMIT_ENV, CpuCount, DecimalDigits, MEMORY_BYTES_LIMIT_ENV, MEMORY_GB_LIMIT_ENV, MemSize,
+    MemoryLimit, MemoryUnit, OverrideFailure, Roots, SystemError, TotalMemory,
 };
 
 /// Linux's `EINVAL`.
@@ -232,7 +232,7 @@ fn to_py_err(py: Python<'_>, err: SystemError) -> PyErr {
             chained(py, PyValueError::new_err(message), not_a_float(py, &value))
         }
         SystemError::InfinityToInt => PyOverflowError::new_err(message),
-        SystemError::NanToInt => PyValueError::new_err(message),
+        SystemError::NanToInt | SystemError::EmbeddedNul => PyValueError::new_err(message),
         SystemError::ZeroDivision => PyZeroDivisionError::new_err(message),
         SystemError::Os { errno, path } => os_error(py, errno, path),
         SystemError::AffinityMaskTooSmall => os_error(py, EINVAL, None),
@@ -326,8 +326,57 @@ fn get_mem_size_gb(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     }
     let roots = current_roots();
     let size = py.detach(|| sky_rs_system_core::mem_size_gb(&roots, &PythonDigits));
-    size.map_err(|err| to_py_err(py, err))?
-        .into_bound_py_any(py)
+    match size.map_err(|err| to_py_err(py, err))? {
+        MemSize::Gb(gb) => gb.into_bound_py_any(py),
+        MemSize::NeedsPythonInt { total, limit } => mem_size_with_python_ints(py, total, limit),
+    }
+}
+
+/// `int(text)`, or `None` where it raises `ValueError` (bad syntax, or more digits than
+/// `sys.get_int_max_str_digits()` allows).
+fn python_int<'py>(
+    py: Python<'py>,
+    text: impl IntoPyObject<'py>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    match py.get_type::<PyInt>().call1((text,)) {
+        Ok(value) => Ok(Some(value)),
+        Err(err) if err.is_instance_of::<PyValueError>(py) => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// The end of `get_mem_size_gb()` with Python's own `int`s, for numbers with more digits
+/// than the core reads: `min(total, limit) / 1024**3`, exactly as the fallback computes it.
+fn mem_size_with_python_ints(
+    py: Python<'_>,
+    total: TotalMemory,
+    limit: Option<MemoryLimit>,
+) -> PyResult<Bound<'_, PyAny>> {
+    let mut mem = match total {
+        TotalMemory::Bytes(bytes) => bytes.into_bound_py_any(py)?,
+        TotalMemory::KibTexts(texts) => {
+            let mut found = None;
+            for text in texts {
+                if let Some(kib) = python_int(py, PyBytes::new(py, &text))? {
+                    found = Some(kib.mul(1024)?);
+                    break;
+                }
+            }
+            found.ok_or_else(|| to_py_err(py, SystemError::MemTotalMissing))?
+        }
+    };
+    let limit = match limit {
+        None => None,
+        Some(MemoryLimit::Bytes(bytes)) => Some(bytes.into_bound_py_any(py)?),
+        Some(MemoryLimit::Text(text)) => python_int(py, text)?,
+    };
+    if let Some(limit) = limit
+        && limit.gt(0)?
+        && limit.lt(&mem)?
+    {
+        mem = limit;
+    }
+    mem.div(1_i64 << 30)
 }
 
 /// The `sky_rs_system._core` extension module.
