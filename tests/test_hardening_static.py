@@ -22,7 +22,6 @@ CORE_CRATES = sorted(p.parent.parent for p in ROOT.glob("crates/*/src/lib.rs"))
 BINDINGS = sorted(p.parent.parent for p in ROOT.glob("packages/sky-rs-*/src/lib.rs"))
 
 UNSAFE_CORES: dict[str, str] = {
-    "io-core": "socket(2)/bind(2) without SO_REUSEADDR (crates/io-core/src/port.rs)",
     "process-core": "tgkill(2) and getdents64(2), which nix does not wrap (src/sys.rs)",
 }
 """Core crates known to hold ``unsafe``: the exceptions to ``#![forbid(unsafe_code)]``, listed

@@ -25,6 +25,10 @@ pub enum IoError {
     Socket(io::Error),
     /// No port in the searched range could be bound.
     NoFreePorts,
+    /// The file had a size when it was measured but nothing could be read from it (it was
+    /// emptied in between). The reference then indexes the last of no lines:
+    /// `IndexError('list index out of range')`.
+    FileEmptied,
 }
 
 impl IoError {
@@ -32,7 +36,7 @@ impl IoError {
     pub fn io_error(&self) -> Option<&io::Error> {
         match self {
             Self::Open { source, .. } | Self::Read(source) | Self::Socket(source) => Some(source),
-            Self::NoFreePorts => None,
+            Self::NoFreePorts | Self::FileEmptied => None,
         }
     }
 }
@@ -44,6 +48,7 @@ impl fmt::Display for IoError {
             Self::Read(source) => write!(f, "cannot read: {source}"),
             Self::Socket(source) => write!(f, "cannot create a socket: {source}"),
             Self::NoFreePorts => f.write_str("No free ports available."),
+            Self::FileEmptied => f.write_str("list index out of range"),
         }
     }
 }
@@ -52,7 +57,7 @@ impl std::error::Error for IoError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Open { source, .. } | Self::Read(source) | Self::Socket(source) => Some(source),
-            Self::NoFreePorts => None,
+            Self::NoFreePorts | Self::FileEmptied => None,
         }
     }
 }

@@ -24,7 +24,7 @@ pub fn open_file(path: &Path) -> Result<(File, u64), IoError> {
     let file = File::open(path).map_err(open_error)?;
     let meta = file.metadata().map_err(open_error)?;
     if meta.is_dir() {
-        return Err(open_error(io::Error::from_raw_os_error(libc::EISDIR)));
+        return Err(open_error(io::Error::from(nix::errno::Errno::EISDIR)));
     }
     Ok((file, meta.len()))
 }

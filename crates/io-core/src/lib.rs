@@ -8,7 +8,7 @@
 //! - [`hash_file`] / [`hash_files`]: md5 and the SHA-1/SHA-2 family over whole
 //!   files in bounded memory, the latter in parallel.
 //! - [`find_free_port`]: the first TCP port that binds, without `SO_REUSEADDR`.
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
 mod error;
 mod file;

@@ -2,54 +2,33 @@
 //!
 //! std's `TcpListener::bind` sets `SO_REUSEADDR` on Unix, which lets it bind
 //! ports that Python's plain `socket.bind` refuses (e.g. ones with connections
-//! in `TIME_WAIT`), so the socket is made with `socket(2)` and `bind(2)` here.
-#![expect(
-    unsafe_code,
-    reason = "socket(2)/bind(2): std offers no TCP socket without SO_REUSEADDR"
-)]
+//! in `TIME_WAIT`), so the socket is made with `socket(2)` and `bind(2)` here,
+//! through nix's safe wrappers, and no socket option is ever set.
 
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::net::{Ipv4Addr, SocketAddrV4};
+use std::os::fd::{AsRawFd, OwnedFd};
+
+use nix::sys::socket::{AddressFamily, SockFlag, SockType, SockaddrIn, bind, socket};
 
 use crate::IoError;
 
 /// A new IPv4 TCP socket (close-on-exec, like Python's), closed when dropped.
 fn tcp_socket() -> io::Result<OwnedFd> {
-    // SAFETY: socket(2) takes plain integers and has no memory-safety preconditions.
-    let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0) };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: `fd` was just returned by socket(2), is open, and nothing else owns it.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+    socket(
+        AddressFamily::Inet,
+        SockType::Stream,
+        SockFlag::SOCK_CLOEXEC,
+        None,
+    )
+    .map_err(io::Error::from)
 }
 
 /// Bind `socket` to `0.0.0.0:port` (Python's `('', port)`), without `SO_REUSEADDR`.
 fn bind_any(socket: &OwnedFd, port: u16) -> io::Result<()> {
-    let addr = libc::sockaddr_in {
-        sin_family: libc::AF_INET as libc::sa_family_t,
-        sin_port: port.to_be(),
-        sin_addr: libc::in_addr {
-            s_addr: libc::INADDR_ANY.to_be(),
-        },
-        sin_zero: [0; 8],
-    };
-    let len = libc::socklen_t::try_from(size_of::<libc::sockaddr_in>())
-        .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
-    // SAFETY: `addr` is a valid, initialised sockaddr_in that outlives the call, and
-    // `len` is its exact size; the descriptor is open for as long as `socket` lives.
-    let rc = unsafe {
-        libc::bind(
-            socket.as_raw_fd(),
-            (&raw const addr).cast::<libc::sockaddr>(),
-            len,
-        )
-    };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
+    let addr = SockaddrIn::from(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port));
+    // The descriptor stays open for as long as `socket` is borrowed.
+    bind(socket.as_raw_fd(), &addr).map_err(io::Error::from)
 }
 
 /// Whether a fresh IPv4 TCP socket binds to `('', port)` (no `SO_REUSEADDR`).
@@ -73,4 +52,55 @@ pub fn find_free_port(start_port: u16) -> Result<u16, IoError> {
         }
     }
     Err(IoError::NoFreePorts)
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use nix::sys::socket::{getsockname, getsockopt, listen, sockopt};
+
+    #[test]
+    fn socket_has_no_reuseaddr_and_cloexec() {
+        let socket = tcp_socket().unwrap();
+        assert!(!getsockopt(&socket, sockopt::ReuseAddr).unwrap());
+        let flags = nix::fcntl::fcntl(&socket, nix::fcntl::FcntlArg::F_GETFD).unwrap();
+        assert_ne!(flags & nix::libc::FD_CLOEXEC, 0);
+    }
+
+    #[test]
+    fn bind_any_binds_the_wildcard_address() {
+        let socket = tcp_socket().unwrap();
+        bind_any(&socket, 0).unwrap();
+        let addr: SockaddrIn = getsockname(socket.as_raw_fd()).unwrap();
+        assert_eq!(addr.ip(), Ipv4Addr::UNSPECIFIED);
+        assert_ne!(addr.port(), 0);
+    }
+
+    #[test]
+    fn a_listening_port_is_not_free_and_errors_keep_errno() {
+        let listener = tcp_socket().unwrap();
+        bind_any(&listener, 0).unwrap();
+        listen(&listener, nix::sys::socket::Backlog::new(1).unwrap()).unwrap();
+        let port = getsockname::<SockaddrIn>(listener.as_raw_fd())
+            .unwrap()
+            .port();
+        assert!(!port_is_free(port).unwrap());
+        let other = tcp_socket().unwrap();
+        let err = bind_any(&other, port).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(nix::libc::EADDRINUSE));
+    }
+
+    #[test]
+    fn the_socket_is_closed() {
+        let port = {
+            let probe = tcp_socket().unwrap();
+            bind_any(&probe, 0).unwrap();
+            getsockname::<SockaddrIn>(probe.as_raw_fd()).unwrap().port()
+        };
+        // Closed on drop: the same port binds again, many times over.
+        for _ in 0..100 {
+            assert!(port_is_free(port).unwrap());
+        }
+    }
 }

@@ -83,7 +83,9 @@ impl LastLines {
 /// stripping `'\r'` and adding `'\n'` are left to the caller (see
 /// [`read_last_n_lines_lossy`]). `n == 0` gives no lines without opening the
 /// file; an empty file gives none either, and so does a file whose size
-/// `lseek` reports as 0 (`/dev/null`).
+/// `lseek` reports as 0 (`/dev/null`). A file that has a size but yields no
+/// byte (emptied after its size was taken) fails with [`IoError::FileEmptied`],
+/// as the reference fails with `IndexError`.
 pub fn read_last_n_lines(path: &Path, n: usize) -> Result<LastLines, IoError> {
     read_last_n_lines_in(path, n, Vec::new())
 }
@@ -106,9 +108,25 @@ pub fn read_last_n_lines_in(
     }
     let (mut file, _) = open_file(path)?;
     let size = file.seek(SeekFrom::End(0)).map_err(IoError::Read)?;
-    let start = read_tail(&file, size, n, &mut storage).map_err(IoError::Read)?;
+    last_lines_of(&file, size, n, storage)
+}
+
+/// The last `n` (at least 1) lines of `file`, whose size was found to be `size`.
+fn last_lines_of(
+    file: &File,
+    size: u64,
+    n: usize,
+    mut storage: Vec<u8>,
+) -> Result<LastLines, IoError> {
+    let start = read_tail(file, size, n, &mut storage).map_err(IoError::Read)?;
     let data = &storage[start..];
-    let region = (!data.is_empty()).then(|| select_lines(data, n));
+    let region = match (size, data.is_empty()) {
+        (0, _) => None,
+        // Emptied after its size was taken: the reference splits b'' into [b''], selects
+        // no line from it and fails on `selected[-1]`.
+        (_, true) => return Err(IoError::FileEmptied),
+        (_, false) => Some(select_lines(data, n)),
+    };
     Ok(LastLines {
         storage,
         start,
@@ -195,4 +213,38 @@ pub fn read_last_n_lines_lossy(path: &Path, n: usize) -> Result<Vec<String>, IoE
             text
         })
         .collect())
+}
+
+#[cfg(test)]
+#[expect(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    fn lines_of(content: &[u8], size: u64, n: usize) -> Result<Vec<Vec<u8>>, IoError> {
+        let mut file = tempfile::tempfile().unwrap();
+        io::Write::write_all(&mut file, content).unwrap();
+        let lines = last_lines_of(&file, size, n, Vec::new())?;
+        Ok(lines.iter().map(<[u8]>::to_vec).collect())
+    }
+
+    #[test]
+    fn a_file_emptied_after_its_size_was_taken_is_an_index_error() {
+        for size in [1, 4, 8192, 1 << 20] {
+            for n in [1, 2, 1000] {
+                let err = lines_of(b"", size, n).unwrap_err();
+                assert!(matches!(err, IoError::FileEmptied), "{err:?}");
+                assert_eq!(err.to_string(), "list index out of range");
+                assert!(err.io_error().is_none());
+            }
+        }
+    }
+
+    #[test]
+    fn a_size_of_zero_gives_no_lines_and_a_shrunk_file_what_is_left() {
+        assert_eq!(lines_of(b"", 0, 3).unwrap(), Vec::<Vec<u8>>::new());
+        assert_eq!(lines_of(b"abc\n", 0, 3).unwrap(), Vec::<Vec<u8>>::new());
+        // Shrunk but not empty: the bytes that are left, as the reference reads them.
+        assert_eq!(lines_of(b"ab\ncd", 100, 1).unwrap(), vec![b"cd".to_vec()]);
+        assert_eq!(lines_of(b"\n", 9000, 1).unwrap(), vec![b"".to_vec()]);
+    }
 }

@@ -1,5 +1,5 @@
 //! The one mapping from [`IoError`] to the Python exception the caller sees.
-use pyo3::exceptions::PyOSError;
+use pyo3::exceptions::{PyIndexError, PyOSError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use sky_rs_io_core::IoError;
@@ -8,7 +8,8 @@ use sky_rs_io_core::IoError;
 ///
 /// OS errors become `OSError(errno, os.strerror(errno)[, filename])`, which Python turns into
 /// the matching subclass (`FileNotFoundError`, ...). Only a failed open names the file, as
-/// Python's `open()` does; `filename` is the object `open()` would have been given.
+/// Python's `open()` does; `filename` is the object `open()` would have been given. A file
+/// emptied while it was tailed is the reference's `IndexError('list index out of range')`.
 pub(crate) fn to_py_err(
     py: Python<'_>,
     err: &IoError,
@@ -16,6 +17,7 @@ pub(crate) fn to_py_err(
 ) -> PyErr {
     let (source, filename) = match err {
         IoError::NoFreePorts => return PyOSError::new_err(err.to_string()),
+        IoError::FileEmptied => return PyIndexError::new_err(err.to_string()),
         IoError::Open { source, .. } => (source, filename),
         IoError::Read(source) | IoError::Socket(source) => (source, None),
     };

@@ -99,6 +99,8 @@ fn read_last_n_lines<'py>(
             let message = fstring(py, "File not found: {}", (file_path,))?;
             Err(PyAssertionError::new_err(message.unbind()))
         }
+        // Not an `OSError`: raised as it is, as the reference's `IndexError` is.
+        Some(Err(err @ IoError::FileEmptied)) => Err(to_py_err(py, &err, None)),
         Some(Err(err)) => {
             let os_error = to_py_err(py, &err, Some(&native.filename));
             let os_value = os_error.value(py).clone();
