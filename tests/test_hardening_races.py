@@ -8,7 +8,7 @@ No crash, and nothing but a valid result or one of the reference's own exception
   ``RuntimeError`` whose ``__cause__`` is the ``OSError`` (``FileNotFoundError`` when it
   vanished between the check and the open), or the reference's own
   ``IndexError('list index out of range')`` when the file empties between the size check and
-  the read (SkyPilot 0.14.1 does that; the Rust backend returns ``['']`` there instead).
+  the read (SkyPilot 0.14.1 does that, and so do both backends).
 - ``hash_file``: a hash object with a digest of the right size, or ``FileNotFoundError``.
 
 Every outcome is tallied; the tallies are printed with ``-s`` and kept for docs/reliability.md.
@@ -219,7 +219,7 @@ def flip_between_empty_and_not(path: pathlib.Path, stop: threading.Event) -> Non
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_file_emptied_between_size_and_read(tmp_path: pathlib.Path, backend: str) -> None:
     """The narrowest race: the file is emptied after its size is read. The reference raises
-    ``IndexError`` there (accepted); the Rust backend answers ``['']``. Both are tallied."""
+    ``IndexError`` there, and so do both backends; every outcome is tallied."""
     path = tmp_path / "flip.log"
     path.write_bytes(b"")
     stop = threading.Event()

@@ -313,6 +313,22 @@ def test_hash_file_path_types_and_empty_files(io: ModuleType, tmp_path: pathlib.
     assert io.hash_file("/dev/null", "sha1").hexdigest() == hashlib.sha1().hexdigest()
 
 
+@pytest.mark.parametrize("size", [2**20, 2**20 + 1, 5 * 2**20 + 7])
+@pytest.mark.parametrize("alg", ["md5", "SHA384", "sha512", "sha256"])
+def test_hash_file_above_the_openssl_hand_off(
+    io: ModuleType, tmp_path: pathlib.Path, alg: str, size: int
+) -> None:
+    # Above 1 MiB the Rust backend hands md5/sha384/sha512 to hashlib (OpenSSL is faster there):
+    # the object must still be exactly a hashlib one, copyable and updatable.
+    content = os.urandom(size)
+    h = io.hash_file(write(tmp_path / "big", content), alg)
+    same_hash(h, hashlib.new(alg, content))
+    twin = h.copy()
+    h.update(b"tail")
+    same_hash(h, hashlib.new(alg, content + b"tail"))
+    same_hash(twin, hashlib.new(alg, content))
+
+
 @pytest.mark.parametrize("alg", [*ALGORITHMS, "sha3_256"])
 def test_hash_object_copy_and_update(io: ModuleType, tmp_path: pathlib.Path, alg: str) -> None:
     h = io.hash_file(write(tmp_path / "f", b"abc"), alg)

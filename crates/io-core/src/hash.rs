@@ -33,6 +33,14 @@ pub enum HashAlgorithm {
 }
 
 impl HashAlgorithm {
+    /// Whether OpenSSL's assembly outruns the `RustCrypto` implementation on long inputs.
+    ///
+    /// Measured on `x86_64` with SHA-NI: md5 0.81 vs 0.69 GB/s, sha512 0.82 vs 0.55 GB/s (sha384
+    /// is sha512 truncated); sha1, sha224 and sha256 use the SHA extensions and tie.
+    pub fn slower_than_openssl(self) -> bool {
+        matches!(self, Self::Md5 | Self::Sha384 | Self::Sha512)
+    }
+
     /// Every algorithm, in the order of their names' lengths then values.
     pub const ALL: [Self; 6] = [
         Self::Md5,
@@ -223,6 +231,7 @@ fn buffer_len(size: u64) -> usize {
 /// else (check for Ctrl-C) between segments. [`hash_file`] in steps.
 #[derive(Debug)]
 pub struct FileHasher {
+    size: u64,
     file: File,
     hasher: Hasher,
     buffer: Vec<u8>,
@@ -233,6 +242,7 @@ impl FileHasher {
     pub fn open(path: &Path, algorithm: HashAlgorithm) -> Result<Self, IoError> {
         let (file, size) = open_file(path)?;
         Ok(Self {
+            size,
             file,
             hasher: Hasher::new(algorithm),
             buffer: vec![0u8; buffer_len(size)],
@@ -243,6 +253,16 @@ impl FileHasher {
     /// end of the file. `Ok(true)` once the end is reached.
     pub fn advance(&mut self, limit: u64) -> Result<bool, IoError> {
         feed(&mut self.file, &mut self.hasher, &mut self.buffer, limit).map_err(IoError::Read)
+    }
+
+    /// The file's size when it was opened.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Give up hashing here and return the open file, to be read by someone else.
+    pub fn into_file(self) -> File {
+        self.file
     }
 
     /// The hash of what was read so far.

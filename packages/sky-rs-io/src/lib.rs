@@ -41,6 +41,11 @@ thread_local! {
     static TAIL_STORAGE: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
 }
 
+/// Above this file size, `hash_file` hands md5, sha384 and sha512 to OpenSSL through `hashlib`
+/// (see [`HashAlgorithm::slower_than_openssl`]); below it, per-call overhead dominates and the
+/// Rust hasher wins.
+const OPENSSL_ABOVE: u64 = 1024 * 1024;
+
 /// Bytes hashed with the GIL released between two checks for a pending signal (Ctrl-C).
 const HASH_SEGMENT: u64 = 64 * 1024 * 1024;
 
@@ -145,11 +150,20 @@ fn hash_with_hashlib<'py>(
     native: &NativePath<'py>,
     hash_alg: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    static NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let path = &native.path;
-    let (mut file, _) = py
+    let (file, _) = py
         .detach(|| core::open_file(path))
         .map_err(|e| to_py_err(py, &e, Some(&native.filename)))?;
+    feed_hashlib(py, file, hash_alg)
+}
+
+/// `hashlib.new(hash_alg)` fed with the rest of `file`, read in Rust with the GIL released.
+fn feed_hashlib<'py>(
+    py: Python<'py>,
+    mut file: File,
+    hash_alg: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    static NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let hash = NEW.import(py, "hashlib", "new")?.call1((hash_alg,))?;
     let mut buffer = vec![0u8; HASHLIB_READ_SIZE];
     loop {
@@ -191,9 +205,17 @@ fn hash_file<'py>(
     let filename = Some(&native.filename);
     let path = &native.path;
     // Large files: hash in segments, letting Python handle Ctrl-C in between like a read loop.
+    let job = py
+        .detach(|| FileHasher::open(path, algorithm))
+        .map_err(|e| to_py_err(py, &e, filename))?;
+    if algorithm.slower_than_openssl() && job.size() > OPENSSL_ABOVE {
+        // Long inputs of these algorithms hash faster in OpenSSL: hand the open file to a real
+        // `hashlib` object (it behaves like ours, being the original).
+        return feed_hashlib(py, job.into_file(), hash_alg);
+    }
     let (mut job, mut done) = py
         .detach(|| {
-            let mut job = FileHasher::open(path, algorithm)?;
+            let mut job = job;
             let done = job.advance(HASH_SEGMENT)?;
             Ok((job, done))
         })
