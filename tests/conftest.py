@@ -27,6 +27,19 @@ settings.register_profile("dev", max_examples=50, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+class PathLike:
+    """A non-``pathlib`` os.PathLike, with a repr that shows up in f-string messages."""
+
+    def __init__(self, path: str | bytes) -> None:
+        self.path = path
+
+    def __fspath__(self) -> str | bytes:
+        return self.path
+
+    def __repr__(self) -> str:
+        return f"PathLike({self.path!r})"
+
+
 def rust_module(domain: str) -> ModuleType:
     """Import the Rust wheel of ``domain``; fail the test (never skip) if it is missing."""
     name = DOMAINS[domain].module

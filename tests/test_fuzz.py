@@ -30,6 +30,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import PathLike
 from tests.test_hardening_support import (
     DIR,
     FUNCTIONS,
@@ -91,17 +92,6 @@ def example_summary(request: pytest.FixtureRequest) -> Iterator[None]:
 def workdir() -> Iterator[pathlib.Path]:
     with tempfile.TemporaryDirectory(prefix="sky-rs-fuzz-") as tmp:
         yield pathlib.Path(tmp)
-
-
-class PathLike:
-    def __init__(self, path: str | bytes) -> None:
-        self.path = path
-
-    def __fspath__(self) -> str | bytes:
-        return self.path
-
-    def __repr__(self) -> str:
-        return f"PathLike({self.path!r})"
 
 
 def path_variant(path: str, variant: int) -> Any:

@@ -18,18 +18,7 @@ from typing import Any
 
 import pytest
 
-
-class PathLike:
-    """A non-``pathlib`` os.PathLike, with a repr that shows up in f-string messages."""
-
-    def __init__(self, path: str | bytes) -> None:
-        self.path = path
-
-    def __fspath__(self) -> str | bytes:
-        return self.path
-
-    def __repr__(self) -> str:
-        return f"PathLike({self.path!r})"
+from tests.conftest import PathLike
 
 
 class Int(int):

@@ -18,7 +18,7 @@ import sky_rs.fallback as python
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import rust_module
+from tests.conftest import PathLike, rust_module
 
 _counter = itertools.count()
 
@@ -32,17 +32,6 @@ def rust() -> Any:
 def workdir() -> Iterator[pathlib.Path]:
     with tempfile.TemporaryDirectory(prefix="sky-rs-io-") as tmp:
         yield pathlib.Path(tmp)
-
-
-class PathLike:
-    def __init__(self, path: str | bytes) -> None:
-        self.path = path
-
-    def __fspath__(self) -> str | bytes:
-        return self.path
-
-    def __repr__(self) -> str:
-        return f"PathLike({self.path!r})"
 
 
 def exception_summary(exc: BaseException | None) -> tuple[Any, ...] | None:
