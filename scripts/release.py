@@ -10,14 +10,16 @@ Where a version lives:
 - sky-rs-<domain>: ``packages/sky-rs-<domain>/Cargo.toml`` (maturin reads it: dynamic version);
 - sky-rs: ``packages/sky-rs/pyproject.toml`` and ``__version__`` in ``sky_rs/__init__.py``.
 
-It also adds a heading for the new version to the package's CHANGELOG.md, and reminds you to run
-``uv lock``. Standard library only (Python 3.11+ for tomllib).
+It also adds a heading for the new version to the package's CHANGELOG.md, records a crate's new
+version in Cargo.lock, and reminds you to run ``uv lock``. Standard library only (Python 3.11+
+for tomllib).
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -146,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for path in write_version(args.package, old, new):
             print(f"updated {path.relative_to(ROOT)}")
+        if args.package != META:
+            # Record the crate's new version in Cargo.lock (workspace members only, offline).
+            subprocess.run(["cargo", "update", "--workspace", "--offline"], cwd=ROOT, check=True)
+            print("updated Cargo.lock")
         print("next: fill in the CHANGELOG entry, run `uv lock`, commit, then tag:")
     print(f"{args.package}-v{new}")
     return 0
