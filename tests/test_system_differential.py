@@ -16,13 +16,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import rust_module
+from tests.test_hardening_support import DIR, MISSING, write_tree
 
 CPU_ENV = "SKYPILOT_POD_CPU_CORE_LIMIT"
 GB_ENV = "SKYPILOT_POD_MEMORY_GB_LIMIT"
 BYTES_ENV = "SKYPILOT_POD_MEMORY_BYTES_LIMIT"
 
-DIR = "<directory>"
-MISSING = "<missing>"
 Content = Union[str, bytes]
 
 # Characters that matter to str.strip()/split(), float() and int(): ASCII and Unicode
@@ -113,20 +112,6 @@ cpu_max = file_content(
     )
 )
 single_number = file_content(spaced_number)
-
-
-def write_tree(root: Path, files: dict[str, Content]) -> None:
-    for name, content in files.items():
-        if content == MISSING:
-            continue
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if content == DIR:
-            path.mkdir()
-        elif isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_bytes(content.encode("utf-8", "surrogatepass"))
 
 
 def outcome(fn: Callable[[], object]) -> tuple[object, ...]:
