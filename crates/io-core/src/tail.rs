@@ -7,10 +7,17 @@ use std::path::Path;
 
 use crate::{IoError, open_file};
 
-/// First chunk read from the end of the file; each further chunk doubles, up to [`MAX_CHUNK`].
-/// The result does not depend on the chunk size, only the speed does.
+/// Smallest first chunk read from the end of the file; each further chunk doubles, up to
+/// [`MAX_CHUNK`]. The result does not depend on the chunk size, only the speed does.
 const FIRST_CHUNK: usize = 8 * 1024;
 const MAX_CHUNK: usize = 1024 * 1024;
+/// Bytes per line the first chunk assumes, so that typical logs need one read, not four.
+const TYPICAL_LINE: usize = 128;
+
+/// The first chunk for `n` lines: room for `n` typical lines, within the chunk bounds.
+fn first_chunk(n: usize) -> usize {
+    n.saturating_mul(TYPICAL_LINE).clamp(FIRST_CHUNK, MAX_CHUNK)
+}
 
 /// The selected lines of [`read_last_n_lines`]: raw bytes, without their `b'\n'`.
 ///
@@ -141,7 +148,7 @@ fn read_tail(file: &File, size: u64, n: usize, storage: &mut Vec<u8>) -> io::Res
     let mut pos = size;
     let mut start = 0; // the data read so far is storage[start..]
     let mut newlines = 0usize;
-    let mut chunk_len = FIRST_CHUNK;
+    let mut chunk_len = first_chunk(n);
     while pos > 0 && newlines <= n {
         let len = usize::try_from(pos).map_or(chunk_len, |pos| pos.min(chunk_len));
         if start < len {
