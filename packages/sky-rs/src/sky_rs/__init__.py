@@ -20,7 +20,7 @@ import warnings
 from typing import Any
 
 from sky_rs import fallback
-from sky_rs._domains import DOMAINS, FUNCTIONS
+from sky_rs._domains import DOMAINS
 from sky_rs.fallback import (
     are_processes_alive,
     base36_encode,
@@ -145,6 +145,3 @@ def is_rust_available(domain: str | None = None) -> bool:
     if domain not in _DOMAIN_INFO:
         raise ValueError(f"unknown domain {domain!r}; known domains are {', '.join(DOMAINS)}")
     return bool(_DOMAIN_INFO[domain]["backend"] == "rust")
-
-
-assert set(FUNCTIONS) <= set(__all__)
