@@ -23,9 +23,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sky_rs._domains import DOMAINS, FUNCTIONS
+
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
-DOMAINS = ("io", "string", "system", "process")
 PACKAGES = ("sky-rs", *(f"sky-rs-{d}" for d in DOMAINS))
 
 
@@ -98,7 +99,7 @@ def check_install(extra: str, expect_rust: set[str]) -> None:
                     == f'not installed; pip install "sky-rs[{domain}]" to accelerate it'
                 ), entry
         names = {c["function"] for c in report["checks"]}
-        assert len(names) == 14, names
+        assert names == set(FUNCTIONS), names
         failures = [c for c in report["checks"] if not c["ok"]]
         assert not failures and doctor.returncode == 0, failures
         errors = [c for c in report["checks"] if "NotImplementedError" in c["active"]]

@@ -6,6 +6,7 @@ import importlib
 import inspect
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -15,24 +16,10 @@ from typing import Any
 import pytest
 import sky_rs
 import sky_rs.fallback
-from sky_rs._domains import DOMAINS, FUNCTIONS
+from sky_rs._domains import DOMAINS, FUNCTIONS, REGISTRY, TWELVE
 
 from tests.conftest import rust_module
 
-TWELVE = {
-    "read_last_n_lines",
-    "hash_file",
-    "find_free_port",
-    "base36_encode",
-    "format_float",
-    "truncate_long_string",
-    "get_cpu_count",
-    "get_mem_size_gb",
-    "get_parallel_threads",
-    "get_max_workers_for_file_mounts",
-    "is_process_alive",
-    "estimate_fd_for_directory",
-}
 SELECTION_VARS = ("SKY_RS_USE_RUST", "SKYPILOT_USE_RUST", "SKY_RS_DISABLE")
 
 
@@ -56,8 +43,23 @@ def backend_info_in_subprocess(
     return info
 
 
+def test_the_registry_matches_the_contract() -> None:
+    # SPEC.md is the independent source: its `### name(...)` headings are the twelve, in order,
+    # with the SkyPilot module named for each; the functions beyond them are its bullet list.
+    spec = (Path(__file__).parent.parent / "docs" / "SPEC.md").read_text()
+    twelve, _, beyond = spec.partition("## Beyond the reference")
+    assert tuple(re.findall(r"^### `(\w+)\(", twelve, re.MULTILINE)) == TWELVE
+    extras = set(re.findall(r"^- `(\w+)\(", beyond, re.MULTILINE))
+    assert extras == {f.name for f in REGISTRY.values() if f.extra}
+    for name in TWELVE:
+        in_skypilot = "not in SkyPilot" not in re.search(rf"^### `{name}\(.*$", spec, re.M)[0]
+        assert (REGISTRY[name].skypilot_home is not None) == in_skypilot, name
+
+
 def test_the_public_api_has_all_functions() -> None:
-    assert set(FUNCTIONS) == TWELVE | {"hash_files", "are_processes_alive"}
+    assert sorted(sky_rs.__all__) == sorted(
+        [*FUNCTIONS, "__version__", "fallback", "get_backend_info", "is_rust_available"]
+    )
     for name in FUNCTIONS:
         assert callable(getattr(sky_rs, name))
         assert callable(getattr(sky_rs.fallback, name))

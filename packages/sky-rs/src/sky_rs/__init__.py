@@ -20,45 +20,60 @@ import warnings
 from typing import Any
 
 from sky_rs import fallback
-from sky_rs._domains import DOMAINS
+from sky_rs._domains import DOMAINS, FUNCTIONS
+
+# Explicit re-exports (`x as x`) for type checkers; each is re-bound to Rust below.
 from sky_rs.fallback import (
-    are_processes_alive,
-    base36_encode,
-    estimate_fd_for_directory,
-    find_free_port,
-    format_float,
-    get_cpu_count,
-    get_max_workers_for_file_mounts,
-    get_mem_size_gb,
-    get_parallel_threads,
-    hash_file,
-    hash_files,
-    is_process_alive,
-    read_last_n_lines,
-    truncate_long_string,
+    are_processes_alive as are_processes_alive,
+)
+from sky_rs.fallback import (
+    base36_encode as base36_encode,
+)
+from sky_rs.fallback import (
+    estimate_fd_for_directory as estimate_fd_for_directory,
+)
+from sky_rs.fallback import (
+    find_free_port as find_free_port,
+)
+from sky_rs.fallback import (
+    format_float as format_float,
+)
+from sky_rs.fallback import (
+    get_cpu_count as get_cpu_count,
+)
+from sky_rs.fallback import (
+    get_max_workers_for_file_mounts as get_max_workers_for_file_mounts,
+)
+from sky_rs.fallback import (
+    get_mem_size_gb as get_mem_size_gb,
+)
+from sky_rs.fallback import (
+    get_parallel_threads as get_parallel_threads,
+)
+from sky_rs.fallback import (
+    hash_file as hash_file,
+)
+from sky_rs.fallback import (
+    hash_files as hash_files,
+)
+from sky_rs.fallback import (
+    is_process_alive as is_process_alive,
+)
+from sky_rs.fallback import (
+    read_last_n_lines as read_last_n_lines,
+)
+from sky_rs.fallback import (
+    truncate_long_string as truncate_long_string,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
-    "are_processes_alive",
-    "base36_encode",
-    "estimate_fd_for_directory",
     "fallback",
-    "find_free_port",
-    "format_float",
     "get_backend_info",
-    "get_cpu_count",
-    "get_max_workers_for_file_mounts",
-    "get_mem_size_gb",
-    "get_parallel_threads",
-    "hash_file",
-    "hash_files",
-    "is_process_alive",
     "is_rust_available",
-    "read_last_n_lines",
-    "truncate_long_string",
+    *FUNCTIONS,
 ]
 
 _OFF_VALUES = frozenset({"0", "false", "no", "off"})

@@ -1,8 +1,62 @@
-"""The one table of domains: which wheel accelerates which public functions."""
+"""The one registry of functions and domains.
+
+Every other list of functions is derived from the two tables here: ``__all__``, the backend
+selection, the migrate targets, ``install()``'s patch list, the bench's function list, the
+doctor's self-check, the tests' parametrisation and the install proof. Adding a function means
+one row in ``_FUNCTIONS`` (see CONTRIBUTING.md).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+COMMON_UTILS = "sky.utils.common_utils"
+SUBPROCESS_UTILS = "sky.utils.subprocess_utils"
+
+
+@dataclass(frozen=True)
+class Function:
+    """One public function: where it is accelerated and where SkyPilot defines it."""
+
+    name: str
+    domain: str
+    skypilot_home: str | None
+    """The SkyPilot 0.14.1 module that defines it; ``None`` for the functions SkyPilot lacks."""
+    extra: bool = False
+    """Beyond the twelve of the contract (the batch functions): no headline bench case."""
+
+
+_FUNCTIONS: tuple[Function, ...] = (
+    Function("read_last_n_lines", "io", COMMON_UTILS),
+    Function("hash_file", "io", COMMON_UTILS),
+    Function("hash_files", "io", None, extra=True),
+    Function("find_free_port", "io", COMMON_UTILS),
+    Function("base36_encode", "string", COMMON_UTILS),
+    Function("format_float", "string", COMMON_UTILS),
+    Function("truncate_long_string", "string", COMMON_UTILS),
+    Function("get_cpu_count", "system", COMMON_UTILS),
+    Function("get_mem_size_gb", "system", COMMON_UTILS),
+    Function("get_parallel_threads", "process", SUBPROCESS_UTILS),
+    Function("get_max_workers_for_file_mounts", "process", SUBPROCESS_UTILS),
+    Function("is_process_alive", "process", None),
+    Function("estimate_fd_for_directory", "process", None),
+    Function("are_processes_alive", "process", None, extra=True),
+)
+
+REGISTRY: dict[str, Function] = {f.name: f for f in _FUNCTIONS}
+"""Every public function by name, in domain order."""
+
+FUNCTIONS: tuple[str, ...] = tuple(REGISTRY)
+"""Every public function, in domain order."""
+
+TWELVE: tuple[str, ...] = tuple(f.name for f in _FUNCTIONS if not f.extra)
+"""The twelve functions of the contract (SPEC.md), in domain order."""
+
+SKYPILOT_HOMES: dict[str, tuple[str, ...]] = {
+    home: tuple(f.name for f in _FUNCTIONS if f.skypilot_home == home)
+    for home in dict.fromkeys(f.skypilot_home for f in _FUNCTIONS if f.skypilot_home)
+}
+"""SkyPilot module -> the functions it defines that sky-rs accelerates."""
 
 
 @dataclass(frozen=True)
@@ -10,11 +64,20 @@ class Domain:
     """A group of functions shipped together in one Rust wheel."""
 
     name: str
-    module: str
-    """Import name of the Rust wheel, e.g. ``sky_rs_io``."""
-    package: str
-    """Distribution name of the Rust wheel, e.g. ``sky-rs-io``."""
-    functions: tuple[str, ...]
+
+    @property
+    def module(self) -> str:
+        """Import name of the Rust wheel, e.g. ``sky_rs_io``."""
+        return f"sky_rs_{self.name}"
+
+    @property
+    def package(self) -> str:
+        """Distribution name of the Rust wheel, e.g. ``sky-rs-io``."""
+        return f"sky-rs-{self.name}"
+
+    @property
+    def functions(self) -> tuple[str, ...]:
+        return tuple(f.name for f in _FUNCTIONS if f.domain == self.name)
 
     @property
     def install_hint(self) -> str:
@@ -22,35 +85,6 @@ class Domain:
 
 
 DOMAINS: dict[str, Domain] = {
-    d.name: d
-    for d in (
-        Domain(
-            "io",
-            "sky_rs_io",
-            "sky-rs-io",
-            ("read_last_n_lines", "hash_file", "hash_files", "find_free_port"),
-        ),
-        Domain(
-            "string",
-            "sky_rs_string",
-            "sky-rs-string",
-            ("base36_encode", "format_float", "truncate_long_string"),
-        ),
-        Domain("system", "sky_rs_system", "sky-rs-system", ("get_cpu_count", "get_mem_size_gb")),
-        Domain(
-            "process",
-            "sky_rs_process",
-            "sky-rs-process",
-            (
-                "get_parallel_threads",
-                "get_max_workers_for_file_mounts",
-                "is_process_alive",
-                "estimate_fd_for_directory",
-                "are_processes_alive",
-            ),
-        ),
-    )
+    name: Domain(name) for name in dict.fromkeys(f.domain for f in _FUNCTIONS)
 }
-
-FUNCTIONS: tuple[str, ...] = tuple(f for d in DOMAINS.values() for f in d.functions)
-"""Every public function, in domain order."""
+"""Every domain by name: io, string, system, process."""

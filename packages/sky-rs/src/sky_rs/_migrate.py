@@ -21,31 +21,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from sky_rs._domains import REGISTRY, SKYPILOT_HOMES, TWELVE
+
 if TYPE_CHECKING:
     import libcst as cst
     from libcst.metadata import MetadataWrapper, Scope
 
-# Where each migrated function lives in SkyPilot (checked against SkyPilot 0.14.1).
-SKYPILOT_HOMES: dict[str, tuple[str, ...]] = {
-    "sky.utils.common_utils": (
-        "read_last_n_lines",
-        "hash_file",
-        "find_free_port",
-        "base36_encode",
-        "format_float",
-        "truncate_long_string",
-        "get_cpu_count",
-        "get_mem_size_gb",
-    ),
-    "sky.utils.subprocess_utils": ("get_parallel_threads", "get_max_workers_for_file_mounts"),
-}
 # sky-rs additions with no fixed SkyPilot home: migrated from either module.
-SKY_RS_ADDITIONS: tuple[str, ...] = ("is_process_alive", "estimate_fd_for_directory")
-
-MIGRATED: tuple[str, ...] = (
-    *(name for names in SKYPILOT_HOMES.values() for name in names),
-    *SKY_RS_ADDITIONS,
+SKY_RS_ADDITIONS: tuple[str, ...] = tuple(
+    f.name for f in REGISTRY.values() if f.skypilot_home is None and not f.extra
 )
+
+MIGRATED: tuple[str, ...] = TWELVE
 """The twelve functions this command moves onto ``sky_rs``; nothing else is touched."""
 
 _MIGRATABLE: dict[str, frozenset[str]] = {

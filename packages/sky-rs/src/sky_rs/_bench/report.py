@@ -11,11 +11,10 @@ from typing import Any
 import sky_rs
 from sky_rs._bench.runner import Record, arithmetic_mean, geometric_mean
 from sky_rs._bench.timing import Settings
-from sky_rs._domains import FUNCTIONS
+from sky_rs._domains import TWELVE
 
-EXTRA_FUNCTIONS = ("hash_files", "are_processes_alive")
-"""Beyond SkyPilot's twelve: measured, but outside the headline means."""
-HEADLINE_FUNCTIONS = tuple(f for f in FUNCTIONS if f not in EXTRA_FUNCTIONS)
+HEADLINE_FUNCTIONS = TWELVE
+"""The batch functions beyond the twelve are measured, but outside the headline means."""
 FAR_FROM_FLOOR = 2.0
 HEADER = ["", "function", "case", "Python", "Rust", "floor", "speed-up", "distance"]
 EXPLANATION = (
