@@ -190,7 +190,7 @@ def test_fixture_counts(case: str, counts: dict[str, int]) -> None:
         pytest.param(
             "import sky_rs.fallback as fb\nfrom sky.utils import common_utils\n"
             "x = common_utils.hash_file(1)\n",
-            "import sky_rs.fallback as fb\nimport sky_rs\nx = sky_rs.hash_file(1)\n",
+            "import sky_rs\nimport sky_rs.fallback as fb\nx = sky_rs.hash_file(1)\n",
             id="submodule-alias-not-reused",
         ),
         pytest.param(

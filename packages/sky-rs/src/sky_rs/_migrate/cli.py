@@ -11,8 +11,15 @@ from pathlib import Path
 
 from sky_rs._migrate.files import diff, iter_python_files, migrate_file, write_atomically
 from sky_rs._migrate.targets import MIGRATED
+from sky_rs._migrate.tree import scan
 
 _INSTALL_HINT = 'sky-rs migrate needs libcst: pip install "sky-rs[cli]"'
+
+INSTALL_INSTEAD = (
+    "note: calls migrated to sky_rs bypass mock.patch of SkyPilot's functions; if your tests "
+    "mock them,\nuse sky_rs.install() instead of migrating: it accelerates SkyPilot in place "
+    "and such patches keep working."
+)
 
 EPILOG = """\
 Rewrites, for the twelve functions sky-rs provides (other names are left alone):
@@ -21,10 +28,14 @@ Rewrites, for the twelve functions sky-rs provides (other names are left alone):
   common_utils.hash_file(...)                       ->  sky_rs.hash_file(...)
                                                       (and `import sky_rs`, once)
 Local names that merely look alike (a parameter called common_utils, your own hash_file) are
-left alone. Uses that cannot be moved safely (mock.patch("sky.utils.common_utils.hash_file"),
-the module passed as an object) are reported as warnings. Directories are walked for *.py
-files, skipping .git, virtualenvs, site-packages, node_modules, __pycache__, .tox and build
-directories. --check and --diff can be combined.
+left alone. Patches that migrated calls no longer see (mock.patch("sky.utils.common_utils.
+hash_file"), mock.patch.object(common_utils, "hash_file"), any dotted string that reaches such a
+function through the tree's imports) are reported as warnings with file and line; an import
+that a dotted string anywhere in the tree walks through is never removed. If your tests mock
+SkyPilot's functions, use sky_rs.install() instead. Continuation lines aligned to a rewritten
+call's parenthesis are re-aligned, and `import sky_rs` goes in sorted position. Directories are
+walked for *.py files, skipping .git, virtualenvs, site-packages, node_modules, __pycache__,
+.tox and build directories. --check and --diff can be combined.
 
 the twelve functions:
 {functions}
@@ -80,10 +91,12 @@ def run(args: argparse.Namespace) -> int:
 
     write = not (args.diff or args.check)
     summary = _Summary()
-    for path in iter_python_files(paths):
+    files = list(iter_python_files(paths))
+    tree = scan(files)  # every dotted string and module import, before any file changes
+    for path in files:
         summary.scanned += 1
         try:
-            result = migrate_file(path)
+            result = migrate_file(path, tree.context(path))
         except ParserSyntaxError as exc:
             reason = exc.message.removeprefix("parser error: ")
             _report_failure(summary, path, f"cannot parse: {reason}")
@@ -137,4 +150,6 @@ def _print_summary(summary: _Summary, *, write: bool) -> None:
     for function in MIGRATED:
         if summary.counts[function]:
             lines.append(f"  {function:<34}{summary.counts[function]:>5}")
+    if summary.changed or summary.warnings:
+        lines.append(INSTALL_INSTEAD)
     print("\n".join(lines), file=sys.stderr)

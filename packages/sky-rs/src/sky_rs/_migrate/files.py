@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sky_rs._migrate.targets import mentions_targets
+from sky_rs._migrate.tree import Context
 
 SKIPPED_DIRS = frozenset(
     {
@@ -74,7 +75,7 @@ class FileMigration:
     warnings: list[str] = field(default_factory=list)
 
 
-def migrate_file(path: Path) -> FileMigration:
+def migrate_file(path: Path, context: Context | None = None) -> FileMigration:
     """Migrate one file in memory (nothing is written).
 
     Raises ``OSError``, ``libcst.ParserSyntaxError``, or ``ValueError`` if the result would not
@@ -83,9 +84,9 @@ def migrate_file(path: Path) -> FileMigration:
     from sky_rs._migrate.transform import migrate_bytes
 
     data = path.read_bytes()
-    if not mentions_targets(data):
+    if not mentions_targets(data) and not (context is not None and context.force):
         return FileMigration(data, data)
-    new, encoding, counts, warnings = migrate_bytes(data)
+    new, encoding, counts, warnings = migrate_bytes(data, context)
     if new != data and not _parses(new) and _parses(data):
         raise ValueError("the migrated code would not parse (a sky-rs bug); left unchanged")
     return FileMigration(data, new, encoding, counts, warnings)

@@ -17,6 +17,7 @@ from libcst.metadata import (
 )
 
 from sky_rs._migrate.targets import FUNCTION_NAMES, TARGETS
+from sky_rs._migrate.tree import Context
 
 
 @dataclass
@@ -33,13 +34,15 @@ class Plan:
     """Import statements after the first of which (per scope) ``import sky_rs`` goes."""
     warnings: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
     """Things left alone that may need a human: the node and why."""
+    realign: dict[cst.SimpleWhitespace, int] = field(default_factory=dict)
+    """Leading whitespace of continuation lines aligned to a rewritten call: columns to drop."""
 
 
-def _warn_about_patch_target(plan: Plan, node: cst.SimpleString) -> None:
+def _warn_about_patch_target(plan: Plan, node: cst.SimpleString, context: Context) -> None:
     """Note ``mock.patch("sky.utils.common_utils.hash_file")``-style strings."""
     value = node.evaluated_value
-    if isinstance(value, str) and value in TARGETS:
-        function = TARGETS[value]
+    function = context.patch_target(value) if isinstance(value, str) else None
+    if function is not None:
         plan.warnings.append(
             (
                 node,
@@ -49,15 +52,45 @@ def _warn_about_patch_target(plan: Plan, node: cst.SimpleString) -> None:
         )
 
 
-def make_plan(wrapper: MetadataWrapper) -> Plan:
+def _patched_object(
+    call: cst.Call, scope: Scope, context: Context
+) -> tuple[cst.CSTNode, str] | None:
+    """``mock.patch.object(common_utils, 'hash_file')`` or ``monkeypatch.setattr(...)``-style."""
+    if len(call.args) < 2 or call.args[0].keyword is not None:
+        return None
+    name = call.args[1].value
+    function = name.evaluated_value if isinstance(name, cst.SimpleString) else None
+    if not isinstance(function, str) or function not in FUNCTION_NAMES:
+        return None
+    target = call.args[0].value
+    for qualified in scope.get_qualified_names_for(target):
+        if qualified.source is not QualifiedNameSource.IMPORT:
+            continue
+        found = context.patch_target(f"{qualified.name}.{function}")
+        if found is not None:
+            message = (
+                f"`{dotted(target)}` is patched as an object; the patch of its {found} no "
+                f"longer reaches calls migrated to sky_rs.{found}"
+            )
+            return target, message
+    return None
+
+
+def make_plan(wrapper: MetadataWrapper, context: Context | None = None) -> Plan:
+    context = context or Context()
     plan = Plan()
     scopes = wrapper.resolve(ScopeProvider)
 
     # 1. Attribute uses that certainly name one of the functions (every binding is the import).
     attribute_bases: set[cst.CSTNode] = set()
+    patched_objects: list[tuple[cst.CSTNode, str]] = []
     for node, node_scope in scopes.items():
-        if isinstance(node, cst.SimpleString) and "sky.utils." in node.value:
-            _warn_about_patch_target(plan, node)
+        if isinstance(node, cst.SimpleString) and any(f in node.value for f in FUNCTION_NAMES):
+            _warn_about_patch_target(plan, node, context)
+        if isinstance(node, cst.Call) and node_scope is not None:
+            patched = _patched_object(node, node_scope, context)
+            if patched is not None:
+                patched_objects.append(patched)
         if not isinstance(node, cst.Attribute):
             continue
         attribute_bases.add(node.value)
@@ -102,6 +135,7 @@ def make_plan(wrapper: MetadataWrapper) -> Plan:
         a for a in imports if any(ref.node in rewritten_refs for ref in a.references)
     ]
     if not anchors:
+        plan.warnings.extend(patched_objects)
         return plan
     for a in anchors:
         for ref in a.references:
@@ -113,6 +147,8 @@ def make_plan(wrapper: MetadataWrapper) -> Plan:
                         f"patching it no longer reaches the calls migrated to sky_rs",
                     )
                 )
+    warned = {node for node, _ in plan.warnings}
+    plan.warnings.extend(w for w in patched_objects if w[0] not in warned)
     exported = _exported_names(wrapper.module)
     for statement in {a.node for a in anchors}:
         assert isinstance(statement, (cst.Import, cst.ImportFrom))
@@ -124,6 +160,10 @@ def make_plan(wrapper: MetadataWrapper) -> Plan:
                 refs
                 and all(ref in rewritten_refs for ref in refs)
                 and bound_name(alias) not in exported
+                and not (
+                    isinstance(bindings[0].scope, GlobalScope)
+                    and _top_bound_name(alias) in context.keep
+                )
             ):
                 plan.removed_aliases.add(alias)
 
@@ -168,6 +208,11 @@ def bound_name(alias: cst.ImportAlias) -> str:
     if alias.asname is not None:
         return dotted(alias.asname.name)
     return dotted(alias.name)
+
+
+def _top_bound_name(alias: cst.ImportAlias) -> str:
+    """The module-level name an import binds: ``import a.b`` binds ``a``."""
+    return bound_name(alias) if alias.asname is not None else bound_name(alias).split(".")[0]
 
 
 def _binds(alias: cst.ImportAlias, assigned: str) -> bool:

@@ -13,8 +13,10 @@ from libcst import ParserSyntaxError
 from libcst.metadata import MetadataWrapper, PositionProvider, Scope
 
 from sky_rs._migrate.importlist import select_names
+from sky_rs._migrate.layout import place_import, realignment, shifted
 from sky_rs._migrate.scope import Plan, dotted, make_plan
 from sky_rs._migrate.targets import MIGRATABLE, mentions_targets
+from sky_rs._migrate.tree import Context
 
 # Trailing comments that are about the line rather than the code: copied onto a split-off import.
 __all__ = ["Migration", "ParserSyntaxError", "migrate_bytes", "migrate_module", "migrate_source"]
@@ -33,33 +35,40 @@ class Migration:
     """``line N: ...`` notes about uses left alone that may need a human."""
 
 
-def migrate_source(source: str) -> Migration:
+def migrate_source(source: str, context: Context | None = None) -> Migration:
     """Migrate one module's source; raises ``libcst.ParserSyntaxError`` if it does not parse."""
     module = cst.parse_module(source)
-    if not mentions_targets(source):
+    if not mentions_targets(source) and not (context is not None and context.force):
         return Migration(source)
-    migrated, counts, warnings = migrate_module(module)
+    migrated, counts, warnings = migrate_module(module, context)
     return Migration(migrated.code, counts, warnings)
 
 
-def migrate_bytes(data: bytes) -> tuple[bytes, str, Counter[str], list[str]]:
+def migrate_bytes(
+    data: bytes, context: Context | None = None
+) -> tuple[bytes, str, Counter[str], list[str]]:
     """A file's migrated bytes, its encoding, names migrated per function, and warnings."""
     module = cst.parse_module(data)
-    migrated, counts, warnings = migrate_module(module)
+    migrated, counts, warnings = migrate_module(module, context)
     return migrated.bytes, module.encoding, counts, warnings
 
 
-def migrate_module(module: cst.Module) -> tuple[cst.Module, Counter[str], list[str]]:
+def migrate_module(
+    module: cst.Module, context: Context | None = None
+) -> tuple[cst.Module, Counter[str], list[str]]:
     """The migrated module, names migrated per function, and warnings (``line N: ...``)."""
     counts: Counter[str] = Counter()
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    plan = make_plan(wrapper)
+    plan = make_plan(wrapper, context)
     warnings: list[str] = []
-    if plan.warnings:
+    if plan.warnings or plan.attributes:
         positions = wrapper.resolve(PositionProvider)
         for node, message in plan.warnings:
             warnings.append(f"line {positions[node].start.line}: {message}")
-    return wrapper.module.visit(Migrator(plan, counts)), counts, warnings
+        rewritten = {attribute.value: plan.alias for attribute in plan.attributes}
+        plan.realign = realignment(wrapper.module, positions, rewritten)
+    first_party = context.first_party if context is not None else frozenset()
+    return wrapper.module.visit(Migrator(plan, counts, first_party)), counts, warnings
 
 
 Kind = Literal["kept", "split", "sky_rs"]
@@ -70,10 +79,15 @@ Kind = Literal["kept", "split", "sky_rs"]
 class Migrator(cst.CSTTransformer):
     """Rewrites the planned uses, trims and splits imports, and adds ``import sky_rs``."""
 
-    def __init__(self, plan: Plan, counts: Counter[str]) -> None:
+    def __init__(
+        self, plan: Plan, counts: Counter[str], first_party: frozenset[str] = frozenset()
+    ) -> None:
         super().__init__()
         self.plan = plan
         self.counts = counts
+        self.first_party = first_party
+        # Lines that became `import sky_rs` in place (every name they imported went away).
+        self.replaced: set[cst.SimpleStatementLine] = set()
         # Lines whose statements all went away; their comment lines move to the next line.
         self.dropped: set[cst.SimpleStatementLine] = set()
         self.scopes_done: set[Scope] = set()
@@ -81,6 +95,12 @@ class Migrator(cst.CSTTransformer):
         self.floating: set[cst.SimpleStatementLine] = set()
 
     # -- uses ------------------------------------------------------------------------
+    def leave_SimpleWhitespace(
+        self, original_node: cst.SimpleWhitespace, updated_node: cst.SimpleWhitespace
+    ) -> cst.SimpleWhitespace:
+        shift = self.plan.realign.get(original_node)
+        return updated_node if shift is None else shifted(updated_node, shift)
+
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
     ) -> cst.BaseExpression:
@@ -189,6 +209,8 @@ class Migrator(cst.CSTTransformer):
                 body[-1] = body[-1].with_changes(semicolon=updated_node.body[-1].semicolon)
             return updated_node.with_changes(body=body)
         lines: list[cst.BaseStatement] = [updated_node.with_changes(body=[out[0][0]])]
+        if out[0][1] == "sky_rs":
+            self.replaced.add(lines[0])  # type: ignore[arg-type]
         trailing = updated_node.trailing_whitespace
         pragma = trailing if trailing.comment and _PRAGMA.match(trailing.comment.value) else None
         for statement, kind in out[1:]:
@@ -238,9 +260,10 @@ class Migrator(cst.CSTTransformer):
             if pending and isinstance(
                 statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
             ):
-                statement = statement.with_changes(
-                    leading_lines=[*pending, *statement.leading_lines]
-                )
+                moved = statement.with_changes(leading_lines=[*pending, *statement.leading_lines])
+                if statement in self.replaced:
+                    self.replaced.add(moved)  # type: ignore[arg-type]
+                statement = moved
                 pending = []
             out.append(statement)
         if floating is not None:
@@ -259,9 +282,13 @@ class Migrator(cst.CSTTransformer):
         return updated_node.with_changes(body=body, footer=[*pending, *updated_node.footer])
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        if not any(s in self.dropped or s in self.floating for s in updated_node.body):
+        new = self.floating | self.replaced
+        if not any(s in self.dropped or s in new for s in updated_node.body):
             return updated_node
         body, pending = self.settle(updated_node.body)
+        line = next((s for s in body if s in new), None)
+        if isinstance(line, cst.SimpleStatementLine):
+            body = place_import(body, line, self.first_party) or body
         return updated_node.with_changes(body=body, footer=[*pending, *updated_node.footer])
 
 
