@@ -158,9 +158,10 @@ def place_import(
         # The line's blank and comment lines stay where they were.
         after = rest[index]
         own = list(_leading(after))
-        if _blank(line.leading_lines) and _blank(own):
-            own = [e for e in own if e.comment is not None]
-        rest[index] = after.with_changes(leading_lines=[*line.leading_lines, *own])
+        handed = line.leading_lines
+        if _blank(own):
+            handed = [e for e in handed if e.comment is not None]
+        rest[index] = after.with_changes(leading_lines=[*handed, *own])
     line = line.with_changes(leading_lines=())
 
     start = 1 if rest and _is_docstring(rest[0]) else 0
