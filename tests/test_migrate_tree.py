@@ -10,6 +10,7 @@ independently of the codemod, that every dotted string still leads where it did.
 from __future__ import annotations
 
 import argparse
+import os
 import py_compile
 import re
 import shutil
@@ -97,3 +98,81 @@ def test_checker_sees_what_per_file_migration_breaks(tmp_path: Path) -> None:
     assert problems == [
         f"{PATCHES}:9: 'sky.utils.subprocess_utils.common_utils.get_cpu_count'",
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(
+            "import sky.utils.common_utils as cu\nx = cu.hash_file(a,\n                 b)\n",
+            "import sky_rs\nx = sky_rs.hash_file(a,\n                     b)\n",
+            id="callee-grows",
+        ),
+        pytest.param(
+            "from sky.utils import common_utils\n"
+            "x = f(common_utils.format_float(a,\n"
+            "                                b), [1,\n"
+            "                                     2],\n"
+            "      c)\n",
+            "import sky_rs\n"
+            "x = f(sky_rs.format_float(a,\n"
+            "                          b), [1,\n"
+            "                               2],\n"
+            "      c)\n",
+            id="nested-and-following-lines",
+        ),
+        pytest.param(
+            "from sky.utils import common_utils\n"
+            "x = common_utils.hash_file(a,  # why\n"
+            "                           # more\n"
+            "                           '''a\n"
+            "  b''', c)\n",
+            "import sky_rs\n"
+            "x = sky_rs.hash_file(a,  # why\n"
+            "                     # more\n"
+            "                     '''a\n"
+            "  b''', c)\n",
+            id="comments-moved-strings-not",
+        ),
+        pytest.param(
+            "import os\nimport zlib\nfrom sky.utils import common_utils, ux_utils\n"
+            "x = common_utils.hash_file(os, ux_utils)\n",
+            "import os\nimport sky_rs\nimport zlib\nfrom sky.utils import ux_utils\n"
+            "x = sky_rs.hash_file(os, ux_utils)\n",
+            id="isort-default-order-plain-imports-first",
+        ),
+        pytest.param(
+            "import zlib\nimport os\nfrom sky.utils import common_utils, ux_utils\n"
+            "x = common_utils.hash_file(os, ux_utils)\n",
+            "import zlib\nimport os\nfrom sky.utils import ux_utils\nimport sky_rs\n"
+            "x = sky_rs.hash_file(os, ux_utils)\n",
+            id="unsorted-group-end-of-group",
+        ),
+    ],
+)
+def test_layout(source: str, expected: str) -> None:
+    migrated = migrate_source(source).code
+    assert migrated == expected
+    assert migrate_source(migrated).code == migrated
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("SKY_RS_MIGRATE_CORPUS"),
+    reason="set SKY_RS_MIGRATE_CORPUS to a source tree (e.g. SkyPilot's `sky` package)",
+)
+def test_real_corpus_tree(tmp_path: Path) -> None:
+    """A real tree through the CLI: compiles, no dotted string broken, a second run is a no-op."""
+    root = Path(os.environ["SKY_RS_MIGRATE_CORPUS"])
+    ignore = shutil.ignore_patterns("__pycache__")
+    before, after = tmp_path / "before", tmp_path / "after"
+    shutil.copytree(root, before / root.name, ignore=ignore)
+    shutil.copytree(root, after / root.name, ignore=ignore)
+    assert run_cli(str(after / root.name)) == 0
+    old, new = _files(before), _files(after)
+    changed = [name for name in new if new[name] != old[name]]
+    assert changed
+    for name in changed:
+        py_compile.compile(str(after / name), doraise=True)
+    assert broken(before, after) == []
+    assert run_cli("--check", str(after / root.name)) == 0

@@ -193,7 +193,9 @@ def place_import(
         rest.insert(position, line)
         return rest
     # A section of its own, before the first-party imports (or after all the others).
-    later = next((g for g, s in zip(groups, sections) if s & {"first"}), None)
+    later = next((g for g, s in zip(groups, sections) if "first" in s), None)
+    if later is not None and sections[groups.index(later)] != {"first"}:
+        return None  # first-party imports mixed with others: no section to go before
     if later is None:
         rest.insert(groups[-1][-1] + 1, line.with_changes(leading_lines=[cst.EmptyLine()]))
         return rest
