@@ -52,11 +52,19 @@ def _warn_about_patch_target(plan: Plan, node: cst.SimpleString, context: Contex
         )
 
 
+_PATCHERS = frozenset({"object", "setattr"})
+"""``mock.patch.object``, ``mocker.patch.object``, ``monkeypatch.setattr``, ``setattr``."""
+
+
 def _patched_object(
     call: cst.Call, scope: Scope, context: Context
 ) -> tuple[cst.CSTNode, str] | None:
     """``mock.patch.object(common_utils, 'hash_file')`` or ``monkeypatch.setattr(...)``-style."""
-    if len(call.args) < 2 or call.args[0].keyword is not None:
+    if (
+        len(call.args) < 2
+        or call.args[0].keyword is not None
+        or dotted(call.func).rpartition(".")[2] not in _PATCHERS
+    ):
         return None
     name = call.args[1].value
     function = name.evaluated_value if isinstance(name, cst.SimpleString) else None
