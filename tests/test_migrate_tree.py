@@ -14,6 +14,8 @@ import os
 import py_compile
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -176,3 +178,14 @@ def test_real_corpus_tree(tmp_path: Path) -> None:
         py_compile.compile(str(after / name), doraise=True)
     assert broken(before, after) == []
     assert run_cli("--check", str(after / root.name)) == 0
+
+
+def test_only_the_transform_imports_libcst() -> None:
+    """The command line, files, targets and tree modules load without libcst."""
+    code = (
+        "import sys\n"
+        "import sky_rs._migrate.cli, sky_rs._migrate.files, sky_rs._migrate.targets\n"
+        "import sky_rs._migrate.tree\n"
+        "assert 'libcst' not in sys.modules, 'libcst imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
