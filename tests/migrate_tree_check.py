@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import warnings
 from pathlib import Path
 
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\Z", re.ASCII)
@@ -68,7 +69,9 @@ def read_tree(root: Path) -> tuple[dict[str, Bindings], dict[str, set[tuple[str,
     strings: dict[str, set[tuple[str, int]]] = {}
     for path in sorted(root.rglob("*.py")):
         try:
-            tree = ast.parse(path.read_bytes())
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(path.read_bytes())
         except SyntaxError:
             continue
         name = _module_name(root, path)

@@ -13,6 +13,7 @@ import functools
 import re
 import sys
 import sysconfig
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,7 +175,9 @@ def scan(files: Iterable[Path]) -> Tree:
     object_patches: set[Path] = set()
     for path in files:
         try:
-            parsed = ast.parse(path.read_bytes())
+            with warnings.catch_warnings():  # e.g. invalid escapes: not ours to report
+                warnings.simplefilter("ignore")
+                parsed = ast.parse(path.read_bytes())
         except (OSError, SyntaxError, ValueError):
             continue  # the per-file pass reports it
         key = path.resolve()
