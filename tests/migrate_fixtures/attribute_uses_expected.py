@@ -1,10 +1,10 @@
 import sys
 
 import colorama
+import sky_rs
 
 from sky.utils import common_utils
 from sky.utils import ux_utils
-import sky_rs
 
 logger = None
 

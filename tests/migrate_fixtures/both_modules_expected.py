@@ -1,7 +1,7 @@
 import os
 # SkyPilot utilities.
-import sky_rs  # noqa: F401
 from sky.utils import ux_utils
+import sky_rs  # noqa: F401
 
 
 def plan(mounts):

@@ -1,7 +1,7 @@
 import hashlib
 
-import sky_rs
 import sky.utils.subprocess_utils as su
+import sky_rs
 
 
 def digest(path: str) -> 'hashlib._Hash':

@@ -1,0 +1,19 @@
+"""``sky-rs migrate``: move a codebase from SkyPilot's utils onto ``sky_rs``.
+
+The rewrite runs on libcst's concrete syntax tree, so formatting and comments survive, and on its
+scope analysis, so a local ``common_utils`` or ``hash_file`` that is not SkyPilot's is left alone.
+
+- ``targets``: what is migrated, derived from the registry ``sky_rs._domains``.
+- ``scope``: scope analysis (which uses name SkyPilot's functions; which imports go unused).
+- ``transform`` (with ``importlist``): the libcst rewrite.
+- ``files`` and ``cli``: walking, reading and writing files; the command line.
+
+Only ``scope``, ``importlist`` and ``transform`` import libcst, and ``cli.run`` imports them
+lazily: ``sky-rs doctor`` and ``sky-rs --help`` import this package only to build the parser.
+"""
+
+from __future__ import annotations
+
+from sky_rs._migrate.cli import add_arguments, run
+
+__all__ = ["add_arguments", "run"]

@@ -1,0 +1,155 @@
+"""The ``sky-rs migrate`` command line: ``add_arguments(parser)`` and ``run(args)``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sky_rs._migrate.files import diff, iter_python_files, migrate_file, write_atomically
+from sky_rs._migrate.targets import MIGRATED
+from sky_rs._migrate.tree import scan
+
+_INSTALL_HINT = 'sky-rs migrate needs libcst: pip install "sky-rs[cli]"'
+
+INSTALL_INSTEAD = (
+    "note: calls migrated to sky_rs bypass mock.patch of SkyPilot's functions; if your tests "
+    "mock them,\nuse sky_rs.install() instead of migrating: it accelerates SkyPilot in place "
+    "and such patches keep working."
+)
+
+EPILOG = """\
+Rewrites, for the twelve functions sky-rs provides (other names are left alone):
+  from sky.utils.common_utils import hash_file, x   ->  from sky.utils.common_utils import x
+                                                      from sky_rs import hash_file
+  common_utils.hash_file(...)                       ->  sky_rs.hash_file(...)
+                                                      (and `import sky_rs`, once)
+Local names that merely look alike (a parameter called common_utils, your own hash_file) are
+left alone. Patches that migrated calls no longer see (mock.patch("sky.utils.common_utils.
+hash_file"), mock.patch.object(common_utils, "hash_file"), any dotted string that reaches such a
+function through the tree's imports) are reported as warnings with file and line; an import
+that a dotted string anywhere in the tree walks through is never removed. If your tests mock
+SkyPilot's functions, use sky_rs.install() instead. Continuation lines aligned to a rewritten
+call's parenthesis are re-aligned, and `import sky_rs` goes in sorted position. Directories are
+walked for *.py files, skipping .git, virtualenvs, site-packages, node_modules, __pycache__,
+.tox and build directories. --check and --diff can be combined.
+
+the twelve functions:
+{functions}
+
+exit status:
+  0  success (with --check: nothing would change)
+  1  --check found files that would change, or some files could not be read or parsed
+     (they are reported on stderr and left untouched)
+  2  usage error: a path does not exist, or libcst is not installed
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    import textwrap
+
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    functions = textwrap.fill(
+        ", ".join(MIGRATED), width=80, initial_indent="  ", subsequent_indent="  "
+    )
+    parser.epilog = EPILOG.format(functions=functions)
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to migrate")
+    parser.add_argument(
+        "--diff", action="store_true", help="print a unified diff instead of writing files"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if any file would change (for CI)",
+    )
+
+
+@dataclass
+class _Summary:
+    scanned: int = 0
+    changed: list[Path] = field(default_factory=list)
+    failed: int = 0
+    warnings: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def run(args: argparse.Namespace) -> int:
+    if importlib.util.find_spec("libcst") is None:
+        print(_INSTALL_HINT, file=sys.stderr)
+        return 2
+    from sky_rs._migrate.transform import ParserSyntaxError
+
+    paths = [Path(p) for p in args.paths]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        for path in missing:
+            print(f"sky-rs migrate: error: {path}: no such file or directory", file=sys.stderr)
+        return 2
+
+    write = not (args.diff or args.check)
+    summary = _Summary()
+    files = list(iter_python_files(paths))
+    tree = scan(files)  # every dotted string and module import, before any file changes
+    for path in files:
+        summary.scanned += 1
+        try:
+            result = migrate_file(path, tree.context(path))
+        except ParserSyntaxError as exc:
+            reason = exc.message.removeprefix("parser error: ")
+            _report_failure(summary, path, f"cannot parse: {reason}")
+            continue
+        except (OSError, ValueError, UnicodeError, LookupError) as exc:
+            _report_failure(summary, path, str(exc))
+            continue
+        summary.warnings += len(result.warnings)
+        for warning in result.warnings:
+            print(f"warning: {path}: {warning}", file=sys.stderr)
+        if result.new == result.old:
+            continue
+        summary.changed.append(path)
+        summary.counts.update(result.counts)
+        if args.diff:
+            sys.stdout.write(diff(path, result.old, result.new, result.encoding))
+        if write:
+            try:
+                write_atomically(path, result.new)
+            except OSError as exc:
+                summary.changed.pop()
+                _report_failure(summary, path, f"cannot write: {exc}")
+                continue
+        print(f"{'migrated' if write else 'would migrate'} {path}", file=sys.stderr)
+    _print_summary(summary, write=write)
+    if summary.failed or (args.check and summary.changed):
+        return 1
+    return 0
+
+
+def _report_failure(summary: _Summary, path: Path, reason: str) -> None:
+    summary.failed += 1
+    print(f"error: {path}: {reason}; skipped", file=sys.stderr)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _print_summary(summary: _Summary, *, write: bool) -> None:
+    verb = "changed" if write else "would change"
+    parts = [
+        f"{_plural(summary.scanned, 'file')} scanned",
+        f"{_plural(len(summary.changed), 'file')} {verb}",
+    ]
+    if summary.failed:
+        parts.append(f"{_plural(summary.failed, 'file')} skipped (errors above)")
+    if summary.warnings:
+        parts.append(f"{_plural(summary.warnings, 'warning')} (above)")
+    lines = [", ".join(parts)]
+    for function in MIGRATED:
+        if summary.counts[function]:
+            lines.append(f"  {function:<34}{summary.counts[function]:>5}")
+    if summary.changed or summary.warnings:
+        lines.append(INSTALL_INSTEAD)
+    print("\n".join(lines), file=sys.stderr)

@@ -1,0 +1,1 @@
+"""Stand-in for SkyPilot\x27s package root."""
