@@ -256,9 +256,10 @@ fn hash_files<'py>(
             }
         }
     }
+    let algorithm = native_algorithm(hash_alg);
     let natives: Option<Vec<NativePath<'py>>> =
-        native_algorithm(hash_alg).and_then(|_| items.iter().map(native_path).collect());
-    let hashes = match (native_algorithm(hash_alg), natives) {
+        algorithm.and_then(|_| items.iter().map(native_path).collect());
+    let hashes = match (algorithm, natives) {
         (Some(algorithm), Some(natives)) => {
             let paths: Vec<PathBuf> = natives.iter().map(|n| n.path.clone()).collect();
             let results = py.detach(|| core::hash_files(&paths, algorithm));

@@ -282,19 +282,21 @@ fn get_cpu_count(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 /// docstring for the contract).
 #[pyfunction]
 fn get_mem_size_gb(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    for (var, unit) in [
-        (EnvVar::MemoryGb, MemoryUnit::Gigabytes),
-        (EnvVar::MemoryBytes, MemoryUnit::Bytes),
-    ] {
-        if let Some(value) = getenv(py, var)? {
-            let Some(text) = plain_text(&value) else {
-                return FALLBACK.function(py, "get_mem_size_gb")?.call0();
-            };
-            let size = sky_rs_system_core::mem_size_override(&text, unit, &PythonDigits);
-            return size
-                .map_err(|err| to_py_err(py, err))?
-                .into_bound_py_any(py);
-        }
+    let memory_override = sky_rs_system_core::memory_override(|unit| {
+        let var = match unit {
+            MemoryUnit::Gigabytes => EnvVar::MemoryGb,
+            MemoryUnit::Bytes => EnvVar::MemoryBytes,
+        };
+        getenv(py, var)
+    })?;
+    if let Some((value, unit)) = memory_override {
+        let Some(text) = plain_text(&value) else {
+            return FALLBACK.function(py, "get_mem_size_gb")?.call0();
+        };
+        let size = sky_rs_system_core::mem_size_override(&text, unit, &PythonDigits);
+        return size
+            .map_err(|err| to_py_err(py, err))?
+            .into_bound_py_any(py);
     }
     let roots = current_roots();
     let size = py.detach(|| sky_rs_system_core::mem_size_gb(&roots, &PythonDigits));
