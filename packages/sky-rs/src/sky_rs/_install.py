@@ -161,7 +161,8 @@ def _rebind(module: ModuleType) -> list[str]:
             setattr(module, name, replacement)
             done.append(name)
         else:
-            note = f"left alone, not SkyPilot's own function: {module.__name__}.{name}"
+            why = "not defined" if current is None else "not SkyPilot's own function"
+            note = f"left alone, {why}: {module.__name__}.{name}"
             if note not in state.reasons:
                 state.reasons.append(note)
     return done
