@@ -23,7 +23,8 @@ import sky_rs
 from sky_rs._domains import REGISTRY, SKYPILOT_HOMES
 
 PACKAGE = Path(__file__).parent.parent / "packages" / "sky-rs"
-PTH = PACKAGE / "purelib" / "zz_sky_rs_install.pth"
+PURELIB = PACKAGE / "purelib"
+PTH = PURELIB / "zz_sky_rs_install.pth"
 ALL_NAMES = {module: sorted(names) for module, names in SKYPILOT_HOMES.items()}
 SKY_VARS = ("SKY_RS_INSTALL", "SKY_RS_USE_RUST", "SKYPILOT_USE_RUST", "SKY_RS_DISABLE")
 
@@ -246,9 +247,18 @@ def test_a_version_mismatch_on_the_real_skypilot(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ SKY_RS_INSTALL and the .pth
 
 
-def test_the_pth_file_is_installed_in_the_dev_environment() -> None:
-    installed = Path(sysconfig.get_paths()["purelib"]) / PTH.name
-    assert installed.read_text() == PTH.read_text()
+def test_the_pth_files_are_installed_in_the_dev_environment() -> None:
+    shipped = sorted(p.name for p in PURELIB.iterdir() if p.suffix in (".pth", ".py"))
+    assert shipped == ["_sky_rs_pth.py", PTH.name]
+    for name in shipped:
+        installed = Path(sysconfig.get_paths()["purelib"]) / name
+        assert installed.read_text() == (PURELIB / name).read_text()
+
+
+def test_the_start_up_hook_waits_for_the_package_of_every_skypilot_home() -> None:
+    import _sky_rs_pth
+
+    assert {home.partition(".")[0] for home in SKYPILOT_HOMES} == {_sky_rs_pth.SKYPILOT_PACKAGE}
 
 
 def test_unset_the_pth_file_imports_nothing() -> None:
@@ -376,9 +386,13 @@ def test_the_wheel_ships_the_pth_file_and_it_works_in_a_fresh_venv(tmp_path: Pat
     )
     (wheel,) = (tmp_path / "dist").glob("sky_rs-*.whl")
     with zipfile.ZipFile(wheel) as archive:
-        (entry,) = [n for n in archive.namelist() if n.endswith(".pth")]
-        assert entry.endswith(f".data/purelib/{PTH.name}")
-        assert archive.read(entry).decode() == PTH.read_text()
+        data = {
+            n.rpartition("/")[2]: n for n in archive.namelist() if ".data/" in n and n[-1] != "/"
+        }
+        assert sorted(data) == ["_sky_rs_pth.py", PTH.name]
+        for name, entry in data.items():
+            assert entry == f"sky_rs-{sky_rs.__version__}.data/purelib/{name}"
+            assert archive.read(entry).decode() == (PURELIB / name).read_text()
     venv = tmp_path / "venv"
     base = getattr(sys, "_base_executable", sys.executable)
     subprocess.run([base, "-m", "venv", "--without-pip", str(venv)], check=True)
@@ -388,10 +402,19 @@ def test_the_wheel_ships_the_pth_file_and_it_works_in_a_fresh_venv(tmp_path: Pat
         check=True,
         capture_output=True,
     )
-    code = "import sys; print('sky_rs' in sys.modules)"
-    unset = subprocess.run([python, "-c", code], env=child_env(), capture_output=True, text=True)
-    on = subprocess.run(
-        [python, "-c", code], env=child_env(SKY_RS_INSTALL="1"), capture_output=True, text=True
-    )
-    assert (unset.stdout, unset.stderr) == ("False\n", "")
-    assert (on.stdout, on.stderr) == ("True\n", "")  # no SkyPilot there: nothing to warn about
+    fake = fake_skypilot(tmp_path / "fake", "0.14.1")
+    code = """if True:
+        import sys
+        before = [m in sys.modules for m in ("_sky_rs_pth", "sky_rs")]
+        import sky.utils.common_utils
+        import sky_rs
+        print(before, "sky_rs" in sys.modules, sky_rs.get_backend_info()["skypilot"]["installed"])
+    """
+    outputs = []
+    for value in ("", "1"):
+        env = child_env(SKY_RS_INSTALL=value, PYTHONPATH=str(fake))
+        done = subprocess.run([python, "-c", code], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    # Unset: nothing at start-up. Set: the tiny hook at start-up, sky_rs only with SkyPilot.
+    assert outputs == ["[False, False] True False\n", "[True, False] True True\n"]

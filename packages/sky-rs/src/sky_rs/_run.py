@@ -2,9 +2,9 @@
 
 Like ``opentelemetry-instrument`` and ``ddtrace-run``: set the environment, then replace this
 process with the command (``os.execvp``), so signals, exit status and the pid are the command's.
-``SKY_RS_INSTALL=1`` makes the ``.pth`` file of the ``sky-rs`` wheel run ``sky_rs.install()`` at
-the start-up of each Python process the command starts, its children included, in any
-environment where ``sky-rs`` is installed.
+``SKY_RS_INSTALL=1`` makes the ``.pth`` file of the ``sky-rs`` wheel run ``sky_rs.install()`` in
+each Python process the command starts, its children included, when that process first imports
+SkyPilot, in any environment where ``sky-rs`` is installed.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ import os
 import shutil
 import sys
 
-from sky_rs._startup import ENV_VAR
-
+ENV_VAR = "SKY_RS_INSTALL"
 EXIT_CANNOT_EXECUTE = 126
 EXIT_NOT_FOUND = 127
 
