@@ -418,3 +418,26 @@ def test_the_wheel_ships_the_pth_file_and_it_works_in_a_fresh_venv(tmp_path: Pat
         outputs.append(done.stdout)
     # Unset: nothing at start-up. Set: the tiny hook at start-up, sky_rs only with SkyPilot.
     assert outputs == ["[False, False] True False\n", "[True, False] True True\n"]
+
+
+@pytest.mark.skypilot
+def test_mocks_inside_the_functions_no_longer_reach_them_documented_in_the_readme() -> None:
+    out = result_of(
+        """
+        from unittest import mock
+        import sky.utils.common_utils as c, sky.utils.subprocess_utils as s
+        def probe():
+            with mock.patch("sky.utils.common_utils.psutil.virtual_memory") as memory:
+                memory.return_value.total = 3
+                tiny_memory = c.get_mem_size_gb() < 1e-6
+            with mock.patch("os.cpu_count", return_value=1000):
+                many_cpus = s.get_parallel_threads() == 999
+            with mock.patch("sky.utils.subprocess_utils.get_parallel_threads", return_value=-5):
+                negative = s.get_max_workers_for_file_mounts({}) == -5
+            return [tiny_memory, many_cpus, negative]
+        before = probe()
+        sky_rs.install()
+        print(json.dumps([before, probe()]))
+        """
+    )
+    assert out == [[True, True, True], [False, False, False]]
