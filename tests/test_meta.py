@@ -58,7 +58,15 @@ def test_the_registry_matches_the_contract() -> None:
 
 def test_the_public_api_has_all_functions() -> None:
     assert sorted(sky_rs.__all__) == sorted(
-        [*FUNCTIONS, "__version__", "fallback", "get_backend_info", "is_rust_available"]
+        [
+            *FUNCTIONS,
+            "__version__",
+            "fallback",
+            "get_backend_info",
+            "install",
+            "is_rust_available",
+            "uninstall",
+        ]
     )
     for name in FUNCTIONS:
         assert callable(getattr(sky_rs, name))

@@ -9,6 +9,9 @@ Environment variables, read at import:
 
 - ``SKY_RS_USE_RUST=0`` (or ``SKYPILOT_USE_RUST=0``): every domain on Python.
 - ``SKY_RS_DISABLE=io,process``: the listed domains on Python.
+
+:func:`install` rebinds these functions inside an unmodified SkyPilot; ``SKY_RS_INSTALL=1``
+runs it at the start-up of every Python process.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from typing import Any
 
 from sky_rs import fallback
 from sky_rs._domains import DOMAINS, FUNCTIONS
+from sky_rs._install import InstallResult as InstallResult
+from sky_rs._install import install as install
+from sky_rs._install import uninstall as uninstall
 
 # Explicit re-exports (`x as x`) for type checkers; each is re-bound to Rust below.
 from sky_rs.fallback import (
@@ -72,7 +78,9 @@ __all__ = [
     "__version__",
     "fallback",
     "get_backend_info",
+    "install",
     "is_rust_available",
+    "uninstall",
     *FUNCTIONS,
 ]
 
@@ -145,12 +153,22 @@ _DOMAIN_INFO = _select_backends()
 def get_backend_info() -> dict[str, Any]:
     """Report which backend each domain uses, with the reason for any Python one.
 
-    Returns ``{"backend": "rust" | "python" | "mixed", "version": ..., "domains": {...}}``
-    where each domain maps to ``{"backend", "package", "version", "reason"}``.
+    Returns ``{"backend": "rust" | "python" | "mixed", "version": ..., "domains": {...},
+    "skypilot": {...}}`` where each domain maps to ``{"backend", "package", "version",
+    "reason"}`` and ``"skypilot"`` says whether :func:`install` has patched SkyPilot
+    (``"installed"``, ``"patched"``, ``"version"``, ``"supported"``, ``"names"``,
+    ``"pending"``, ``"reason"``).
     """
+    from sky_rs._install import status
+
     backends = {entry["backend"] for entry in _DOMAIN_INFO.values()}
     overall = backends.pop() if len(backends) == 1 else "mixed"
-    return {"backend": overall, "version": __version__, "domains": copy.deepcopy(_DOMAIN_INFO)}
+    return {
+        "backend": overall,
+        "version": __version__,
+        "domains": copy.deepcopy(_DOMAIN_INFO),
+        "skypilot": status(),
+    }
 
 
 def is_rust_available(domain: str | None = None) -> bool:

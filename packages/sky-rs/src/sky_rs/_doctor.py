@@ -176,9 +176,24 @@ def _print_report(info: dict[str, Any], checks: list[Check], verbose: bool) -> N
             print(f"{mark} [{check.backend}] {check.call}: {check.active}")
             if not check.ok:
                 print(f"     fallback gives: {check.fallback}")
+    print(_skypilot_line(info["skypilot"]))
     failed = sum(not c.ok for c in checks)
     summary = "all agree" if not failed else f"{failed} disagree"
     print(f"self-check: {len(checks)} calls, {summary}", file=sys.stdout)
+
+
+def _skypilot_line(entry: dict[str, Any]) -> str:
+    """One line on ``sky_rs.install()``: SkyPilot's version, and which names are patched."""
+    version = entry["version"] or "not installed"
+    if entry["patched"]:
+        names = [f"{m}.{n}" for m, ns in entry["names"].items() for n in ns]
+        state = f"patched by sky_rs.install(): {', '.join(names)}"
+    elif entry["pending"]:
+        state = "sky_rs.install() active: patched when SkyPilot is imported"
+    else:
+        state = "not patched"
+    reason = f" ({entry['reason']})" if entry["reason"] else ""
+    return f"SkyPilot {version} (sky-rs matches {entry['supported']}): {state}{reason}"
 
 
 def _print_plain(title: str, header: list[str], rows: list[list[str]]) -> None:

@@ -1,4 +1,4 @@
-"""The ``sky-rs`` command line: ``doctor``, ``bench`` and ``migrate``.
+"""The ``sky-rs`` command line: ``doctor``, ``bench``, ``migrate`` and ``run``.
 
 Each subcommand lives in its own module with ``add_arguments(parser)`` and ``run(args) -> int``.
 Those modules keep their top level light: heavy imports (libcst, rich) happen inside ``run``.
@@ -18,6 +18,7 @@ _COMMANDS = {
         "sky_rs._migrate",
         "rewrite imports of SkyPilot's utils to sky_rs (libcst codemod)",
     ),
+    "run": ("sky_rs._run", "run a command with SKY_RS_INSTALL=1: SkyPilot accelerated in it"),
 }
 
 
