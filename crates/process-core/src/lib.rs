@@ -9,7 +9,8 @@
 //! - [`fd`]: the descriptor limit, directory entry counts and [`max_workers`].
 //! - [`liveness`]: [`ProcFs`], whose root (`/proc`) is injectable for tests.
 //!
-//! The only `unsafe` is one system call `nix` does not wrap (`tgkill`, in `sys`).
+//! The only `unsafe` is in `sys`: system calls `nix` does not wrap (`tgkill`, `getdents64`)
+//! and the `pthread_atfork` handler that tells a forked child from its parent.
 
 pub mod error;
 pub mod fd;

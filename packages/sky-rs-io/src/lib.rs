@@ -154,17 +154,22 @@ fn hash_with_hashlib<'py>(
     let (file, _) = py
         .detach(|| core::open_file(path))
         .map_err(|e| to_py_err(py, &e, Some(&native.filename)))?;
-    feed_hashlib(py, file, hash_alg)
+    feed_hashlib(py, &[], file, hash_alg)
 }
 
-/// `hashlib.new(hash_alg)` fed with the rest of `file`, read in Rust with the GIL released.
+/// `hashlib.new(hash_alg)` fed with `start` (bytes already read from `file`), then with the
+/// rest of `file`, read in Rust with the GIL released.
 fn feed_hashlib<'py>(
     py: Python<'py>,
+    start: &[u8],
     mut file: File,
     hash_alg: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     static NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let hash = NEW.import(py, "hashlib", "new")?.call1((hash_alg,))?;
+    if !start.is_empty() {
+        hash.call_method1(intern!(py, "update"), (PyBytes::new(py, start),))?;
+    }
     let mut buffer = vec![0u8; HASHLIB_READ_SIZE];
     loop {
         let read = py
@@ -211,7 +216,8 @@ fn hash_file<'py>(
     if algorithm.slower_than_openssl() && job.size() > OPENSSL_ABOVE {
         // Long inputs of these algorithms hash faster in OpenSSL: hand the open file to a real
         // `hashlib` object (it behaves like ours, being the original).
-        return feed_hashlib(py, job.into_file(), hash_alg);
+        let (start, file) = job.into_parts();
+        return feed_hashlib(py, &start, file, hash_alg);
     }
     let (mut job, mut done) = py
         .detach(|| {
