@@ -7,22 +7,11 @@
 
 use std::io::Write;
 
+mod common;
+
+use common::model;
 use proptest::prelude::*;
 use sky_rs_io_core::{HashAlgorithm, read_last_n_lines, read_last_n_lines_lossy};
-
-/// The contract on the whole file: split on b'\n', drop the empty element after a final
-/// newline, keep the last `n`.
-fn model(content: &[u8], n: usize) -> Vec<Vec<u8>> {
-    if n == 0 || content.is_empty() {
-        return Vec::new();
-    }
-    let mut all: Vec<&[u8]> = content.split(|&b| b == b'\n').collect();
-    if all.last().is_some_and(|l| l.is_empty()) {
-        all.pop();
-    }
-    let start = all.len().saturating_sub(n);
-    all[start..].iter().map(|l| l.to_vec()).collect()
-}
 
 /// `read_last_n_lines(path, n)` with its defaults (`utf-8`, `errors='replace'`), from SPEC.md
 /// and independently of the code under test: read the whole file, decode all of it at once
