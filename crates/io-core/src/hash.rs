@@ -196,18 +196,6 @@ impl fmt::Debug for Hasher {
     }
 }
 
-/// Hash everything `reader` yields, reading `buffer_len` bytes at a time.
-pub fn hash_reader(
-    mut reader: impl Read,
-    algorithm: HashAlgorithm,
-    buffer_len: usize,
-) -> io::Result<Hasher> {
-    let mut hasher = Hasher::new(algorithm);
-    let mut buf = vec![0u8; buffer_len.max(1)];
-    feed(&mut reader, &mut hasher, &mut buf, u64::MAX)?;
-    Ok(hasher)
-}
-
 /// Feed `hasher` from `reader` until end of file (`Ok(true)`) or until at least
 /// `limit` bytes were read (`Ok(false)`), `buf.len()` bytes at a time.
 fn feed(
@@ -247,7 +235,7 @@ fn buffer_len(size: u64) -> usize {
 const FIRST_READ: usize = 16 * 1024;
 
 /// A file being hashed, a segment at a time, so that a caller can do something
-/// else (check for Ctrl-C) between segments. [`hash_file`] in steps.
+/// else (check for Ctrl-C) between segments. One whole file, as each of [`hash_files`] is hashed.
 #[derive(Debug)]
 pub struct FileHasher {
     size: u64,
@@ -337,13 +325,14 @@ fn read_retrying(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
 ///
 /// Errors are those of Python's `open(path, 'rb')` ([`IoError::Open`], a
 /// directory included) and of reading ([`IoError::Read`]).
-pub fn hash_file(path: &Path, algorithm: HashAlgorithm) -> Result<Hasher, IoError> {
+pub(crate) fn hash_file(path: &Path, algorithm: HashAlgorithm) -> Result<Hasher, IoError> {
     let mut job = FileHasher::open(path, algorithm)?;
     job.advance(u64::MAX)?;
     Ok(job.finish())
 }
 
-/// [`hash_file`] for every path, in parallel; results in input order.
+/// Hash the whole file at each of `paths` with `algorithm` (as [`FileHasher`] does, with its
+/// errors), in parallel; results in input order.
 ///
 /// The calling thread and one scoped thread per further usable CPU take the
 /// next path from a shared counter until none is left. The threads end with
@@ -401,3 +390,6 @@ fn usable_cpus() -> usize {
     static CPUS: OnceLock<usize> = OnceLock::new();
     *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
+
+#[cfg(test)]
+mod tests;

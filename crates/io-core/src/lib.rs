@@ -5,8 +5,8 @@
 //! failed open, the path, so a binding can rebuild the exact `OSError`.
 //!
 //! - [`read_last_n_lines`]: the last `n` lines of a file, read backwards, as raw bytes.
-//! - [`hash_file`] / [`hash_files`]: md5 and the SHA-1/SHA-2 family over whole
-//!   files in bounded memory, the latter in parallel.
+//! - [`FileHasher`] / [`hash_files`]: md5 and the SHA-1/SHA-2 family over whole
+//!   files in bounded memory, a segment at a time or in parallel.
 //! - [`find_free_port`]: the first TCP port that binds, without `SO_REUSEADDR`.
 #![forbid(unsafe_code)]
 
@@ -17,7 +17,7 @@ mod port;
 mod tail;
 
 pub use error::IoError;
-pub use file::{open_file, open_unchecked, path_exists, refuse_directory};
-pub use hash::{FileHasher, HashAlgorithm, Hasher, hash_file, hash_files, hash_reader};
+pub use file::{open_file, path_exists};
+pub use hash::{FileHasher, HashAlgorithm, Hasher, hash_files};
 pub use port::{find_free_port, port_is_free};
 pub use tail::{LastLines, read_last_n_lines, read_last_n_lines_in, read_last_n_lines_lossy};

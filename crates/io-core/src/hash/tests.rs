@@ -1,12 +1,25 @@
 //! Tests of the hashing functions.
-#![allow(missing_docs)]
 #![expect(clippy::unwrap_used, reason = "tests")]
 
-use std::io::Write;
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use sky_rs_io_core::{HashAlgorithm, Hasher, IoError, hash_file, hash_files, hash_reader};
+
+use super::{FileHasher, HashAlgorithm, Hasher, feed, hash_file, hash_files};
+use crate::IoError;
+
+/// Hash everything `reader` yields, reading `buffer_len` bytes at a time.
+fn hash_reader(
+    mut reader: impl Read,
+    algorithm: HashAlgorithm,
+    buffer_len: usize,
+) -> io::Result<Hasher> {
+    let mut hasher = Hasher::new(algorithm);
+    let mut buf = vec![0u8; buffer_len.max(1)];
+    feed(&mut reader, &mut hasher, &mut buf, u64::MAX)?;
+    Ok(hasher)
+}
 
 const ABC: [(HashAlgorithm, &str); 6] = [
     (HashAlgorithm::Md5, "900150983cd24fb0d6963f7d28e17f72"),
@@ -127,7 +140,7 @@ fn open_errors() {
     }
     let err = hash_file(&dir.path().join("missing"), HashAlgorithm::Md5).unwrap_err();
     assert_eq!(
-        err.io_error().and_then(std::io::Error::raw_os_error),
+        err.io_error().and_then(io::Error::raw_os_error),
         Some(2)
     );
 }
@@ -177,7 +190,7 @@ proptest! {
 fn file_hasher_in_segments() {
     let content: Vec<u8> = (0..1_000_000u32).map(|i| (i % 253) as u8).collect();
     let file = file_with(&content);
-    let mut job = sky_rs_io_core::FileHasher::open(file.path(), HashAlgorithm::Sha256).unwrap();
+    let mut job = FileHasher::open(file.path(), HashAlgorithm::Sha256).unwrap();
     let mut steps = 0;
     while !job.advance(100_000).unwrap() {
         steps += 1;
