@@ -11,8 +11,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use nix::sys::signal::kill;
 use nix::unistd::Pid;
 use sky_rs_process_core::{
-    ProcFs, count_dir_entries, fd_per_rsync, is_dir, max_workers, online_cpu_count,
-    parallel_threads, soft_fd_limit, thread_multiplier,
+    ProcFs, count_dir_entries, fd_per_rsync, max_workers, online_cpu_count, parallel_threads,
+    soft_fd_limit, thread_multiplier,
 };
 
 fn dir_with(n: usize) -> tempfile::TempDir {
@@ -44,9 +44,6 @@ fn fd(c: &mut Criterion) {
     });
     for n in [50, 1000] {
         let dir = dir_with(n);
-        c.bench_function(&format!("is_dir ({n}-entry dir)"), |b| {
-            b.iter(|| is_dir(dir.path()));
-        });
         c.bench_function(&format!("count_dir_entries ({n})"), |b| {
             b.iter(|| count_dir_entries(dir.path()).unwrap());
         });

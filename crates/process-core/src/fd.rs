@@ -38,7 +38,7 @@ pub fn low_fd_limit_message(fd_limit: i64) -> String {
 }
 
 /// `os.path.isdir`: whether `path` is a directory, following symlinks; any error is `false`.
-pub fn is_dir(path: &Path) -> bool {
+pub(crate) fn is_dir(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|meta| meta.is_dir())
 }
 
@@ -175,5 +175,20 @@ mod tests {
     #[test]
     fn soft_limit_is_readable() {
         assert!(soft_fd_limit().is_ok());
+    }
+
+    #[test]
+    #[expect(clippy::unwrap_used, reason = "tests")]
+    fn is_dir_follows_symlinks_and_is_false_on_errors() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert!(is_dir(&link));
+        let file = tmp.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        let missing = tmp.path().join("missing");
+        assert!(!is_dir(&file) && !is_dir(&missing));
     }
 }

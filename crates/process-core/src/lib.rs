@@ -22,9 +22,9 @@ mod threads;
 
 pub use error::ProcessError;
 pub use fd::{
-    FD_PER_ENTRY, LOW_FD_LIMIT, count_dir_entries, estimate_fd_for_directory, fd_per_rsync, is_dir,
+    FD_PER_ENTRY, LOW_FD_LIMIT, count_dir_entries, estimate_fd_for_directory, fd_per_rsync,
     low_fd_limit_message, max_workers, soft_fd_limit, workers_below_thread_floor,
 };
-pub use liveness::{ProcFs, signal_probe};
+pub use liveness::ProcFs;
 pub use sys::tgkill_probe;
 pub use threads::{is_kubernetes, online_cpu_count, parallel_threads, thread_multiplier};

@@ -20,7 +20,7 @@ use crate::sys::{fork_generation, tgkill_probe};
 /// Success and `EPERM` (another user's process) mean it exists, `ESRCH` means it does not;
 /// any other error is returned. Zombies exist. `pid` must be positive: `kill` gives 0 and
 /// negative pids a meaning of their own (process groups), which callers must not reach.
-pub fn signal_probe(pid: i32) -> Result<bool, ProcessError> {
+pub(crate) fn signal_probe(pid: i32) -> Result<bool, ProcessError> {
     match kill(Pid::from_raw(pid), None) {
         Ok(()) | Err(Errno::EPERM) => Ok(true),
         Err(Errno::ESRCH) => Ok(false),
@@ -114,7 +114,7 @@ impl ProcFs {
     }
 
     /// `psutil.pid_exists(pid)` on Linux, step by step: pids of 0 and below are `false`
-    /// (0 is never listed in `/proc`); otherwise the pid must pass [`signal_probe`] and then
+    /// (0 is never listed in `/proc`); otherwise the pid must pass `kill(pid, 0)` and then
     /// [`ProcFs::is_process_id`], which reads `Tgid` from the status file.
     pub fn is_process_alive_reference(&self, pid: i32) -> Result<bool, ProcessError> {
         if pid <= 0 || !signal_probe(pid)? {
@@ -306,6 +306,9 @@ pub(crate) fn parse_python_int(token: &[u8]) -> Option<i128> {
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+    use std::process::Command;
+
     use super::*;
 
     #[test]
@@ -356,5 +359,56 @@ mod tests {
             tgid_of_line(b"Tgid: x\n", path),
             Ok(Some(Tgid::Unknown))
         ));
+    }
+
+    #[test]
+    #[expect(clippy::unwrap_used, reason = "tests")]
+    fn own_process_and_init_are_alive() {
+        let proc = ProcFs::default();
+        assert!(proc.is_process_alive(getpid().as_raw()).unwrap());
+        assert!(proc.is_process_alive(1).unwrap());
+        assert!(signal_probe(getpid().as_raw()).unwrap());
+    }
+
+    #[test]
+    #[expect(clippy::unwrap_used, reason = "tests")]
+    fn reaped_child_is_gone_and_zombie_is_alive() {
+        let proc = ProcFs::default();
+        let mut child = Command::new("true").spawn().unwrap();
+        let pid = i32::try_from(child.id()).unwrap();
+        // Exited but not waited for: a zombie, which still exists.
+        for _ in 0..200 {
+            let state = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            if state.contains(") Z ") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(proc.is_process_alive(pid).unwrap());
+        assert!(proc.is_process_alive_reference(pid).unwrap());
+        child.wait().unwrap();
+        assert!(!proc.is_process_alive(pid).unwrap());
+        assert!(!proc.is_process_alive_reference(pid).unwrap());
+        assert!(!signal_probe(pid).unwrap());
+    }
+
+    #[test]
+    #[expect(clippy::unwrap_used, reason = "tests")]
+    fn thread_ids_are_not_processes() {
+        let proc = ProcFs::default();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let handle = std::thread::spawn(move || {
+            tx.send(nix::unistd::gettid().as_raw()).unwrap();
+            done_rx.recv().unwrap();
+        });
+        let tid = rx.recv().unwrap();
+        assert_ne!(tid, getpid().as_raw());
+        assert!(signal_probe(tid).unwrap(), "kill() accepts thread ids");
+        assert!(!proc.is_process_alive(tid).unwrap());
+        assert!(!proc.is_process_alive_reference(tid).unwrap());
+        assert!(!proc.is_listed(i128::from(tid)).unwrap());
+        done_tx.send(()).unwrap();
+        handle.join().unwrap();
     }
 }

@@ -139,10 +139,7 @@ fn open_errors() {
         other => panic!("unexpected {other:?}"),
     }
     let err = hash_file(&dir.path().join("missing"), HashAlgorithm::Md5).unwrap_err();
-    assert_eq!(
-        err.io_error().and_then(io::Error::raw_os_error),
-        Some(2)
-    );
+    assert_eq!(err.io_error().and_then(io::Error::raw_os_error), Some(2));
 }
 
 #[test]
