@@ -12,7 +12,7 @@ use crate::roots::Roots;
 /// (`os.path.isfile`, which follows symlinks). Asked once per process for roots with a mount
 /// cache ([`Roots::with_mount_cache`]): a mount does not change its cgroup version under a
 /// running process.
-pub fn is_cgroup_v2(roots: &Roots) -> bool {
+pub(crate) fn is_cgroup_v2(roots: &Roots) -> bool {
     roots
         .cgroup_v2(|| std::fs::metadata(&roots.cgroup_controllers).is_ok_and(|meta| meta.is_file()))
 }
@@ -21,7 +21,7 @@ pub fn is_cgroup_v2(roots: &Roots) -> bool {
 ///
 /// Errs only where SkyPilot's own code raises: [`SystemError::ZeroDivision`] for a v2
 /// positive quota over a zero period.
-pub fn cgroup_cpu_limit(
+pub(crate) fn cgroup_cpu_limit(
     roots: &Roots,
     digits: &impl DecimalDigits,
 ) -> Result<Option<f64>, SystemError> {
@@ -68,7 +68,7 @@ pub fn cgroup_cpu_limit(
 pub enum MemoryLimit {
     /// The limit in bytes, above 0.
     Bytes(i128),
-    /// A positive integer text with more digits than are read here ([`PyInt::TooLong`]):
+    /// A positive integer text with more digits than are read here (`PyInt::TooLong`):
     /// a limit of `int(text)` bytes if Python's `int()` accepts it (its digit limit), none if
     /// it raises `ValueError`.
     Text(String),
@@ -76,7 +76,10 @@ pub enum MemoryLimit {
 
 /// The memory limit, or `None` for no limit (`max`, empty, 0 or less, unreadable, not an
 /// integer).
-pub fn cgroup_memory_limit(roots: &Roots, digits: &impl DecimalDigits) -> Option<MemoryLimit> {
+pub(crate) fn cgroup_memory_limit(
+    roots: &Roots,
+    digits: &impl DecimalDigits,
+) -> Option<MemoryLimit> {
     let v2 = is_cgroup_v2(roots);
     let path = if v2 {
         &roots.memory_max

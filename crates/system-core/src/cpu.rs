@@ -72,7 +72,7 @@ pub fn cpu_count_override(
 
 /// `len(os.sched_getaffinity(0))`: the CPUs this thread may run on, which the kernel has
 /// already intersected with the active CPUs.
-pub fn affinity_cpu_count() -> Result<i64, SystemError> {
+pub(crate) fn affinity_cpu_count() -> Result<i64, SystemError> {
     let set = sched_getaffinity(Pid::from_raw(0)).map_err(|errno| match errno {
         // The kernel refuses a mask smaller than its number of possible CPUs.
         nix::errno::Errno::EINVAL => SystemError::AffinityMaskTooSmall,

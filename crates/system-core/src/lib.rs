@@ -2,7 +2,7 @@
 //!
 //! Plain Rust over plain Rust types; knows nothing of Python. The behaviour is that of
 //! SkyPilot's `get_cpu_count()` and `get_mem_size_gb()`, including Python's rules for
-//! reading numbers ([`pytext`]) and every exception they raise ([`SystemError`]). The
+//! reading numbers (the `pytext` module) and every exception they raise ([`SystemError`]). The
 //! cgroup and proc roots are parameters ([`Roots`]), so tests run against fake trees.
 #![forbid(unsafe_code)]
 
@@ -11,18 +11,16 @@ mod cpu;
 mod error;
 mod files;
 mod memory;
-pub mod pytext;
+mod pytext;
 mod roots;
+#[cfg(test)]
+mod tests;
 
-pub use cgroup::{MemoryLimit, cgroup_cpu_limit, cgroup_memory_limit, is_cgroup_v2};
-pub use cpu::{
-    CpuCount, affinity_cpu_count, cpu_count, cpu_count_override, cpu_count_with_affinity,
-};
+pub use cgroup::MemoryLimit;
+pub use cpu::{CpuCount, cpu_count, cpu_count_override, cpu_count_with_affinity};
 pub use error::{MemoryUnit, OverrideFailure, SystemError};
-pub use memory::{
-    MemSize, TotalMemory, mem_size_gb, mem_size_override, mem_total_from_meminfo, total_memory,
-};
-pub use pytext::{AsciiDigitsOnly, DecimalDigits, PyInt};
+pub use memory::{MemSize, TotalMemory, mem_size_gb, mem_size_override};
+pub use pytext::DecimalDigits;
 pub use roots::Roots;
 
 /// Overrides the CPU count: `int(float(value))`.

@@ -35,7 +35,7 @@ pub enum TotalMemory {
     /// In bytes.
     Bytes(i128),
     /// The `MemTotal:` line had a number with more digits than are read here
-    /// ([`PyInt::TooLong`]). These are the numbers (second fields) of the `MemTotal:` lines
+    /// (`PyInt::TooLong`). These are the numbers (second fields) of the `MemTotal:` lines
     /// from that one on, up to the first that is read here: the total is `int(field) * 1024`
     /// of the first that Python's `int()` accepts (its digit limit), and if it accepts none,
     /// `KeyError(b'MemTotal:')`.
@@ -50,7 +50,7 @@ pub enum TotalMemory {
 /// of another file system (a fake tree, or LXCFS showing a container's limit) is read. For
 /// the default roots the file system type is asked once per process.
 /// A path with a NUL byte fails as Python's `open()` does: [`SystemError::EmbeddedNul`].
-pub fn total_memory(roots: &Roots) -> Result<TotalMemory, SystemError> {
+pub(crate) fn total_memory(roots: &Roots) -> Result<TotalMemory, SystemError> {
     if roots.meminfo.as_os_str().as_bytes().contains(&0) {
         return Err(SystemError::EmbeddedNul);
     }
@@ -66,7 +66,7 @@ pub fn total_memory(roots: &Roots) -> Result<TotalMemory, SystemError> {
 
 /// `MemTotal` from the text of a meminfo file, times 1024: the first line whose first
 /// whitespace-separated field is `MemTotal:` and whose second is an integer.
-pub fn mem_total_from_meminfo(content: &[u8]) -> Result<TotalMemory, SystemError> {
+pub(crate) fn mem_total_from_meminfo(content: &[u8]) -> Result<TotalMemory, SystemError> {
     let mut long = Vec::new();
     for line in content.split(|b| *b == b'\n') {
         let mut fields = line.split(|b| is_c_space(*b)).filter(|f| !f.is_empty());

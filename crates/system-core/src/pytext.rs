@@ -17,9 +17,11 @@ pub trait DecimalDigits {
 
 /// Treats no non-ASCII character as a digit. Exact for every text whose digits are ASCII;
 /// a caller with a Python interpreter should ask it instead.
+#[cfg(test)]
 #[derive(Clone, Copy, Debug, Default)]
-pub struct AsciiDigitsOnly;
+pub(crate) struct AsciiDigitsOnly;
 
+#[cfg(test)]
 impl DecimalDigits for AsciiDigitsOnly {
     fn decimal(&self, _c: char) -> Option<u8> {
         None

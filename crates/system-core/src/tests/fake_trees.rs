@@ -5,13 +5,16 @@ use std::fs;
 use std::path::Path;
 
 use proptest::prelude::*;
-use sky_rs_system_core::{
-    AsciiDigitsOnly, CpuCount, MemSize, MemoryLimit, MemoryUnit, OverrideFailure, Roots,
-    SystemError, TotalMemory, affinity_cpu_count, cgroup_cpu_limit, cgroup_memory_limit, cpu_count,
-    cpu_count_override, is_cgroup_v2, mem_size_gb, mem_size_override, mem_total_from_meminfo,
-    memory_override, total_memory,
-};
 use tempfile::TempDir;
+
+use crate::cgroup::{cgroup_cpu_limit, cgroup_memory_limit, is_cgroup_v2};
+use crate::cpu::affinity_cpu_count;
+use crate::memory::{mem_total_from_meminfo, total_memory};
+use crate::pytext::AsciiDigitsOnly;
+use crate::{
+    CpuCount, MemSize, MemoryLimit, MemoryUnit, OverrideFailure, Roots, SystemError, TotalMemory,
+    cpu_count, cpu_count_override, mem_size_gb, mem_size_override, memory_override,
+};
 
 const D: AsciiDigitsOnly = AsciiDigitsOnly;
 const GIB: f64 = 1_073_741_824.0;
@@ -358,7 +361,7 @@ proptest! {
     /// as the same float, with underscores between digits or without.
     #[test]
     fn floats_round_trip(x in any::<f64>().prop_filter("finite", |x| x.is_finite()), exp in any::<bool>()) {
-        use sky_rs_system_core::pytext::py_float;
+        use crate::pytext::py_float;
         let text = if exp { format!("{x:e}") } else { format!("{x}") };
         prop_assert_eq!(py_float(&text, &D).map(f64::to_bits), Some(x.to_bits()));
         let spaced = format!(" \t{text}\n");
@@ -368,7 +371,7 @@ proptest! {
     /// Integers read back exactly, underscores or not.
     #[test]
     fn ints_round_trip(n in any::<i64>()) {
-        use sky_rs_system_core::{PyInt, pytext::py_int};
+        use crate::pytext::{PyInt, py_int};
         prop_assert_eq!(py_int(&n.to_string(), &D), Some(PyInt::Exact(i128::from(n))));
         let digits = n.unsigned_abs().to_string();
         let grouped: String = digits.chars().flat_map(|c| [c, '_']).collect();

@@ -3,21 +3,20 @@
 //! compared with a model.
 //!
 //! Case counts follow proptest's `PROPTEST_CASES` (256 by default); the fuzz run sets it to
-//! 20,000: `PROPTEST_CASES=20000 cargo test -p sky-rs-system-core --test fuzz_cgroup`.
-#![allow(missing_docs)]
+//! 20,000: `PROPTEST_CASES=20000 cargo test -p sky-rs-system-core --lib fuzz_cgroup`.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
 use proptest::prelude::*;
-use sky_rs_system_core::pytext::{
-    MAX_EXACT_DIGITS, parse_float_ascii, parse_int_ascii, py_float, py_int,
+
+use crate::cgroup::{cgroup_cpu_limit, cgroup_memory_limit, is_cgroup_v2};
+use crate::memory::mem_total_from_meminfo;
+use crate::pytext::{
+    AsciiDigitsOnly, MAX_EXACT_DIGITS, PyInt, parse_float_ascii, parse_int_ascii, py_float, py_int,
 };
-use sky_rs_system_core::{
-    AsciiDigitsOnly, MemoryLimit, PyInt, Roots, TotalMemory, cgroup_cpu_limit, cgroup_memory_limit,
-    is_cgroup_v2, mem_total_from_meminfo,
-};
+use crate::{MemoryLimit, Roots, TotalMemory};
 
 const D: AsciiDigitsOnly = AsciiDigitsOnly;
 
