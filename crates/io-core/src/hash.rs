@@ -290,7 +290,7 @@ impl FileHasher {
     }
 
     /// The file's size: from `fstat` when the first read filled its buffer, else the bytes
-    /// that read got (the file is shorter than [`FIRST_READ`]).
+    /// that read got (the file is shorter than `FIRST_READ`, 16 KiB).
     pub fn size(&self) -> u64 {
         self.size
     }
