@@ -27,3 +27,6 @@ uv run --locked pytest
 
 step "install proof: build dist/ (sdists, wheels from them), fresh venvs for sky-rs, [process], [all]"
 uv run --locked python scripts/check_install.py
+
+step "interpreter matrix: dist/ on CPython 3.9 (bullseye, glibc 2.31), 3.13, 3.14, 3.15 (sid) in cached chroots"
+bash scripts/matrix.sh
