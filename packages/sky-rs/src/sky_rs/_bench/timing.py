@@ -1,13 +1,21 @@
-"""Calibrated timing: ``timeit`` loops for calls from Python, ``_floor`` loops inside Rust.
+"""Calibrated timing: one loop for everything, ``timeit`` from Python, ``sky_rs_floor.floor``
+inside Rust.
 
-Every measurement is warmed up, calibrated so one repeat lasts about ``target`` seconds
-(``timeit.Timer.autorange``-style, but with a configurable target), then repeated. ``timeit``
-turns the garbage collector off while it loops. A call too slow to loop (100 MB hashing) is
-timed by wall clock over a few single runs instead.
+Every statement is a :class:`Measurable`: ``run(n)`` times ``n`` loops and returns seconds.
+It is warmed up, calibrated so one repeat lasts about ``target`` seconds, then repeated.
+``timeit`` turns the garbage collector off while it loops. A call too slow to loop (100 MiB
+hashing) is timed by wall clock over a few single runs instead.
 
 The statements of one case (Python, Rust, the floor's parts) are measured **interleaved**:
 each round runs one repeat of every statement, so a burst of load from other processes hits
 all of them alike instead of inflating one; each keeps the min (and median) of its rounds.
+
+Libraries weighed: ``timeit`` (stdlib) does the looping; its ``Timer.autorange`` would do the
+calibration but has a fixed 0.2 s target, and ``--quick`` needs 0.02 s, hence
+:func:`_calibrate`. ``pyperf`` measures in spawned worker processes, one statement at a time,
+so it cannot interleave Python, Rust and a floor timed inside Rust in one process, and it
+would be one more dependency. ``pytest-benchmark`` runs only under pytest. Neither gives
+interleaving, which is what keeps the ratios honest on a shared, noisy machine.
 """
 
 from __future__ import annotations
@@ -61,6 +69,10 @@ class Timing:
     @property
     def repeats(self) -> int:
         return len(self.samples_ns)
+
+    def merged(self, other: Timing) -> Timing:
+        """Both runs' samples: the min of a re-measurement is the min of all rounds."""
+        return Timing(self.samples_ns + other.samples_ns, self.loops, self.method)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -138,8 +150,8 @@ def call_measurable(
 
 
 def floor_measurable(floor: Callable[[str, Any, int], float], kind: str, arg: Any) -> Measurable:
-    """A wheel's ``_floor(kind, arg, iterations)``: ns per iteration timed inside Rust
-    (``std::time::Instant``, GIL released), calibrated like a call."""
+    """``sky_rs_floor.floor(kind, arg, iterations)``: ns per iteration timed inside Rust,
+    calibrated like a call."""
 
     def run(iterations: int) -> float:
         return floor(kind, arg, iterations) * iterations / 1e9
@@ -163,3 +175,28 @@ def measure_interleaved(
         name: Timing(tuple(samples[name]), loops[name], statement.method)
         for name, statement in statements.items()
     }
+
+
+def fmt_ns(ns: float | None) -> str:
+    """Three significant digits in the largest unit that fits: ``1.00 µs``, not ``1000 ns``."""
+    if ns is None:
+        return "n/a"
+    for unit, scale in (("ns", 1.0), ("µs", 1e3), ("ms", 1e6)):
+        text = _sig3(ns / scale)
+        if float(text) < 1000:
+            return f"{text} {unit}"
+    return f"{_sig3(ns / 1e9)} s"
+
+
+def fmt_ratio(ratio: float | None) -> str:
+    if ratio is None:
+        return "n/a"
+    return f"{ratio:.2f}x" if ratio < 9.995 else f"{ratio:.1f}x"
+
+
+def _sig3(value: float) -> str:
+    if value >= 99.95:
+        return f"{value:.0f}"
+    if value >= 9.995:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
