@@ -16,10 +16,19 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RUST_SOURCES = sorted(
-    [*ROOT.glob("crates/*/src/**/*.rs"), *ROOT.glob("packages/sky-rs-*/src/**/*.rs")]
+    [
+        *ROOT.glob("crates/*/src/**/*.rs"),
+        *ROOT.glob("packages/sky-rs-*/src/**/*.rs"),
+        *ROOT.glob("bench/floor/src/**/*.rs"),
+    ]
 )
-CORE_CRATES = sorted(p.parent.parent for p in ROOT.glob("crates/*/src/lib.rs"))
+PY_SUPPORT = ROOT / "crates" / "py-support"
+"""The one crate under crates/ that uses pyo3: the bindings' shared plumbing, not a core."""
+CORE_CRATES = sorted(
+    p.parent.parent for p in ROOT.glob("crates/*/src/lib.rs") if p.parent.parent != PY_SUPPORT
+)
 BINDINGS = sorted(p.parent.parent for p in ROOT.glob("packages/sky-rs-*/src/lib.rs"))
+EXTENSIONS = [*BINDINGS, ROOT / "bench" / "floor"]
 
 UNSAFE_CORES: dict[str, str] = {
     "process-core": "tgkill(2) and getdents64(2), which nix does not wrap (src/sys.rs)",
@@ -51,6 +60,7 @@ def code_part(line: str) -> str:
 def test_the_sources_are_found() -> None:
     assert len(CORE_CRATES) == 4, CORE_CRATES
     assert len(BINDINGS) == 4, BINDINGS
+    assert (PY_SUPPORT / "src" / "lib.rs").is_file()
     assert len(RUST_SOURCES) >= 8
 
 
@@ -114,7 +124,7 @@ def test_core_crates_forbid_unsafe_code(crate: pathlib.Path) -> None:
     )
 
 
-@pytest.mark.parametrize("package", BINDINGS, ids=lambda p: p.name)
+@pytest.mark.parametrize("package", EXTENSIONS, ids=lambda p: p.name)
 def test_extension_modules_are_free_threading_ready(package: pathlib.Path) -> None:
     lib = (package / "src" / "lib.rs").read_text(encoding="utf-8")
     assert re.search(r"#\[pymodule\(\s*gil_used\s*=\s*false\s*\)\]", lib), (

@@ -608,24 +608,3 @@ def test_directory_behind_unsearchable_parent(process: ModuleType, locked: Path)
     assert got == ("ok", workers(soft_fd_limit(), 5))
     want = ("err", "PermissionError", f"[Errno 13] Permission denied: '{path}'", 13, path)
     assert _as_unprivileged(lambda: process.estimate_fd_for_directory(path)) == want
-
-
-def test_rust_floor_kinds(dirs: dict[int, Path]) -> None:
-    """The wheel's hidden ``_floor`` (for ``sky-rs bench``) times each kind it names."""
-    rust = rust_module("process")
-    me = os.getpid()
-    for kind, arg in (
-        ("sysconf_nprocessors_onln", None),
-        ("getrlimit_nofile", None),
-        ("stat", str(dirs[50])),
-        ("listdir", str(dirs[50])),
-        ("kill", me),
-        ("kill", [me, 1, 2**31 - 1]),
-        ("tgkill", [me, 1]),
-        ("open_path", f"/proc/{me}/status"),
-    ):
-        assert rust._floor(kind, arg, 3) > 0, kind
-    with pytest.raises(ValueError, match="unknown floor kind"):
-        rust._floor("nope", None, 1)
-    with pytest.raises(FileNotFoundError):
-        rust._floor("listdir", str(dirs[50] / "missing"), 1)

@@ -8,7 +8,6 @@
 mod args;
 mod decode;
 mod errors;
-mod floor;
 mod hash_object;
 mod python;
 
@@ -21,7 +20,7 @@ use pyo3::exceptions::{PyAssertionError, PyRuntimeError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyInt, PyList, PyString};
 use sky_rs_io_core::{self as core, FileHasher, HashAlgorithm, IoError};
 
 use crate::args::{Count, Given, NativePath, exact_count, native_path};
@@ -303,18 +302,11 @@ fn find_free_port(py: Python<'_>, start_port: &Bound<'_, PyAny>) -> PyResult<u16
         .map_err(|e| to_py_err(py, &e, None))
 }
 
-/// Does nothing. The benchmark's floor for the cost of one `PyO3` call.
-#[pyfunction]
-#[pyo3(signature = (*_args, **_kwargs))]
-fn _noop(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) {}
-
 /// The `sky_rs_io._core` extension module.
 #[pymodule(gil_used = false)]
 #[pyo3(name = "_core")]
 fn sky_rs_io_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add_function(wrap_pyfunction!(_noop, m)?)?;
-    m.add_function(wrap_pyfunction!(floor::_floor, m)?)?;
     m.add_function(wrap_pyfunction!(read_last_n_lines, m)?)?;
     m.add_function(wrap_pyfunction!(hash_file, m)?)?;
     m.add_function(wrap_pyfunction!(hash_files, m)?)?;

@@ -4,7 +4,6 @@
 //! exact `dict` mappings, exact `int` pids and `str`/`None` cloud names. Anything else is
 //! handed to the pure-Python implementation in `sky_rs._fallback.process` (or to `os`
 //! itself), which is the contract: exotic inputs behave exactly as in the reference.
-mod floor;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -14,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use pyo3::exceptions::{PyIndexError, PyOSError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyString};
 use sky_rs_process_core::{
     FD_PER_ENTRY, LOW_FD_LIMIT, ProcFs, ProcessError, fd_per_rsync, is_kubernetes,
     low_fd_limit_message, max_workers, online_cpu_count, parallel_threads, soft_fd_limit,
@@ -347,18 +346,11 @@ fn are_processes_alive<'py>(
     PyList::new(py, out)
 }
 
-/// Does nothing. The benchmark's floor for the cost of one `PyO3` call.
-#[pyfunction]
-#[pyo3(signature = (*_args, **_kwargs))]
-fn _noop(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) {}
-
 /// The `sky_rs_process._core` extension module.
 #[pymodule(gil_used = false)]
 #[pyo3(name = "_core")]
 fn sky_rs_process_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add_function(wrap_pyfunction!(_noop, m)?)?;
-    m.add_function(wrap_pyfunction!(floor::_floor, m)?)?;
     m.add_function(wrap_pyfunction!(get_parallel_threads, m)?)?;
     m.add_function(wrap_pyfunction!(get_max_workers_for_file_mounts, m)?)?;
     m.add_function(wrap_pyfunction!(estimate_fd_for_directory, m)?)?;

@@ -7,7 +7,7 @@
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyFloat, PyInt, PySlice, PyString, PyTuple};
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyFloat, PyInt, PySlice, PyString};
 use sky_rs_string_core::{self as core, StringError};
 
 /// Longest `repr()` quoted in an error message, as in `int()`'s own (`%.200R`).
@@ -221,17 +221,11 @@ fn truncate_long_string<'py>(
     )
 }
 
-/// Does nothing. The benchmark's floor for the cost of one `PyO3` call.
-#[pyfunction]
-#[pyo3(signature = (*_args, **_kwargs))]
-fn _noop(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, pyo3::types::PyDict>>) {}
-
 /// The `sky_rs_string._core` extension module.
 #[pymodule(gil_used = false)]
 #[pyo3(name = "_core")]
 fn sky_rs_string_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add_function(wrap_pyfunction!(_noop, m)?)?;
     m.add_function(wrap_pyfunction!(base36_encode, m)?)?;
     m.add_function(wrap_pyfunction!(format_float, m)?)?;
     m.add_function(wrap_pyfunction!(truncate_long_string, m)?)?;

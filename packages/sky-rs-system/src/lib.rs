@@ -5,7 +5,6 @@
 //! `os.environ` or `os.getenv`. Reading the dict behind `os.environ` never calls libc's
 //! `getenv`, so it cannot race a `putenv` from another thread. The file-system work runs
 //! with the GIL released.
-mod floor;
 
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
@@ -27,11 +26,6 @@ const EINVAL: i32 = 22;
 
 /// The Python implementation, for the inputs the fast path leaves to it.
 const FALLBACK: &str = "sky_rs._fallback.system";
-
-/// Does nothing. The benchmark's floor for the cost of one PyO3 call.
-#[pyfunction]
-#[pyo3(signature = (*_args, **_kwargs))]
-fn _noop(_args: &Bound<'_, pyo3::types::PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) {}
 
 // ---------------------------------------------------------------------------------------
 // The roots, movable for tests. The hot path reads one atomic flag.
@@ -384,8 +378,6 @@ fn mem_size_with_python_ints(
 #[pyo3(name = "_core")]
 fn sky_rs_system_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add_function(wrap_pyfunction!(_noop, m)?)?;
-    m.add_function(wrap_pyfunction!(floor::_floor, m)?)?;
     m.add_function(wrap_pyfunction!(_set_roots, m)?)?;
     m.add_function(wrap_pyfunction!(get_cpu_count, m)?)?;
     m.add_function(wrap_pyfunction!(get_mem_size_gb, m)?)?;

@@ -3,8 +3,6 @@
 from sky_rs_io._core import (
     HASH,
     __version__,
-    _floor,
-    _noop,
     find_free_port,
     hash_file,
     hash_files,
@@ -14,8 +12,6 @@ from sky_rs_io._core import (
 __all__ = [
     "HASH",
     "__version__",
-    "_floor",
-    "_noop",
     "find_free_port",
     "hash_file",
     "hash_files",

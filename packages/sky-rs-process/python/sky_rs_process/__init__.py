@@ -2,8 +2,6 @@
 
 from sky_rs_process._core import (
     __version__,
-    _floor,
-    _noop,
     are_processes_alive,
     estimate_fd_for_directory,
     get_max_workers_for_file_mounts,
@@ -13,8 +11,6 @@ from sky_rs_process._core import (
 
 __all__ = [
     "__version__",
-    "_floor",
-    "_noop",
     "are_processes_alive",
     "estimate_fd_for_directory",
     "get_max_workers_for_file_mounts",

@@ -2,10 +2,9 @@
 
 from sky_rs_string._core import (
     __version__,
-    _noop,
     base36_encode,
     format_float,
     truncate_long_string,
 )
 
-__all__ = ["__version__", "_noop", "base36_encode", "format_float", "truncate_long_string"]
+__all__ = ["__version__", "base36_encode", "format_float", "truncate_long_string"]
