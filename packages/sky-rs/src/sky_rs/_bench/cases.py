@@ -18,12 +18,14 @@ Each function has one entry in :data:`TABLE`: a function of the inputs giving it
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
 import random
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -67,30 +69,21 @@ class HashWork:
     scale: float = 1.0
 
 
-@dataclass(frozen=True)
-class Reference:
-    """An extra implementation shown beside the two backends (e.g. ``psutil.pid_exists``)."""
-
-    name: str
-    func: Any
-    args: tuple[Any, ...]
-
-
 @dataclass
 class Case:
-    """One benchmarked call: ``sky_rs.<function>(*args, **kwargs)<suffix>``."""
+    """One benchmarked call: ``sky_rs.<function>(*args)<suffix>``."""
 
     function: str
     case: str
     args: tuple[Any, ...]
-    kwargs: Mapping[str, Any] = field(default_factory=dict)
     headline: bool = False
     suffix: str = ""
     wall: bool = False
     """Too slow to loop: timed by wall clock over single runs."""
     parts: tuple[FloorPart, ...] = ()
     hashing: HashWork | None = None
-    references: tuple[Reference, ...] = ()
+    references: tuple[tuple[str, Any], ...] = ()
+    """Other implementations of the same call, by name (e.g. ``psutil.pid_exists``)."""
     note: str = ""
     trace_args: str | None = None
     """Python source of the arguments for the syscall count (run in another process), when
@@ -103,10 +96,8 @@ class Case:
     def trace(self, module: str) -> tuple[str, str]:
         """``(setup, stmt)`` making this call with ``module``'s function, for a syscall count
         in a fresh process (``sky_rs._bench.syscalls.per_call``)."""
-        args = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
-        text = self.trace_args if self.trace_args is not None else ", ".join(args)
-        comma = "," if text else ""
-        setup = f"import os\nfrom {module} import {self.function} as f\nargs = ({text}{comma})"
+        text = self.trace_args or "".join(f"{a!r}, " for a in self.args)
+        setup = f"import os\nfrom {module} import {self.function} as f\nargs = ({text})"
         return setup, f"f(*args){self.suffix}"
 
 
@@ -124,60 +115,45 @@ class Inputs:
     def __init__(self, root: Path, quick: bool) -> None:
         self.root = root
         self.quick = quick
-        self._made: dict[str, Any] = {}
         self._rng = random.Random(20240611)
         self._block = self._rng.randbytes(MIB)
 
     def blob(self, name: str, size: int) -> str:
         """A file of ``size`` pseudo-random bytes."""
-        key = f"blob:{name}:{size}"
-        if key not in self._made:
-            path = self.root / name
+        path = self.root / name
+        if not path.exists():
             with open(path, "wb") as f:
                 for offset in range(0, size, MIB):
                     f.write(self._block[: min(MIB, size - offset)])
-            self._made[key] = str(path)
-        path_str: str = self._made[key]
-        return path_str
+        return str(path)
 
-    def blobs(self, prefix: str, count: int, size: int) -> list[str]:
-        return [self.blob(f"{prefix}-{i:03d}.bin", size) for i in range(count)]
-
+    @functools.cached_property
     def log(self) -> tuple[str, bytes]:
         """A 10 MiB log of realistic lines ending with a newline: its path and content."""
-        if "log" not in self._made:
-            rng = self._rng
-            lines = []
-            size = step = 0
-            while size < LOG_SIZE:
-                step += 1
-                line = (
-                    f"I 06-11 {step // 3600 % 24:02d}:{step // 60 % 60:02d}:{step % 60:02d} "
-                    f"trainer.py:{rng.randint(40, 900)}] job-{rng.randint(1, 8)} "
-                    f"step {step}: loss={rng.random():.4f} lr={rng.random() * 1e-3:.2e} "
-                    f"throughput={rng.uniform(900, 1300):.1f} samples/s"
-                    f"{' WARN slow rank ' + str(rng.randint(0, 63)) if step % 97 == 0 else ''}\n"
-                )
-                lines.append(line)
-                size += len(line)
-            data = "".join(lines).encode()
-            path = self.root / "train.log"
-            path.write_bytes(data)
-            self._made["log"] = (str(path), data)
-        result: tuple[str, bytes] = self._made["log"]
-        return result
+        rng, size = self._rng, 0
+        lines: list[str] = []
+        while size < LOG_SIZE:
+            step = len(lines) + 1
+            lines.append(
+                f"I 06-11 {step // 3600 % 24:02d}:{step // 60 % 60:02d}:{step % 60:02d} "
+                f"trainer.py:{rng.randint(40, 900)}] job-{rng.randint(1, 8)} "
+                f"step {step}: loss={rng.random():.4f} lr={rng.random() * 1e-3:.2e} "
+                f"throughput={rng.uniform(900, 1300):.1f} samples/s"
+                f"{' WARN slow rank ' + str(rng.randint(0, 63)) if step % 97 == 0 else ''}\n"
+            )
+            size += len(lines[-1])
+        data = "".join(lines).encode()
+        (self.root / "train.log").write_bytes(data)
+        return str(self.root / "train.log"), data
 
     def directory(self, entries: int) -> str:
         """A directory holding ``entries`` empty files."""
-        key = f"dir:{entries}"
-        if key not in self._made:
-            path = self.root / f"mount-{entries}"
+        path = self.root / f"mount-{entries}"
+        if not path.exists():
             path.mkdir()
             for i in range(entries):
                 (path / f"file-{i:04d}.txt").touch()
-            self._made[key] = str(path)
-        path_str: str = self._made[key]
-        return path_str
+        return str(path)
 
 
 @contextmanager
@@ -224,21 +200,12 @@ def _cgroup_file(v2: str, v1: str) -> str:
     return f"{CGROUP}/{v2}" if os.path.isfile(f"{CGROUP}/cgroup.controllers") else f"{CGROUP}/{v1}"
 
 
-def _psutil() -> Any:
-    try:
-        import importlib
-
-        return importlib.import_module("psutil")
-    except ImportError:
-        return None
-
-
 # One entry per function: its cases, from the inputs. Headline cases (one per function of the
 # twelve) are the ones the summary averages and the syscall column counts.
 
 
 def _read_last_n_lines(data: Inputs) -> list[Case]:
-    log, content = data.log()
+    log, content = data.log
     return [
         Case(
             "read_last_n_lines",
@@ -285,7 +252,7 @@ def _hash_file(data: Inputs) -> list[Case]:
 
 def _hash_files(data: Inputs) -> list[Case]:
     count, size = 64, (MIB // 4 if data.quick else 4 * MIB)
-    paths = data.blobs("many", count, size)
+    paths = [data.blob(f"many-{i:03d}.bin", size) for i in range(count)]
     workers = min(usable_cores(), count)
     return [
         Case(
@@ -336,19 +303,22 @@ _SENTENCE = "The quick brown fox jumps over the lazy dog by the big lake."
 
 
 def _is_process_alive(data: Inputs) -> list[Case]:
-    psutil = _psutil()
+    references: tuple[tuple[str, Any], ...]
+    try:  # psutil (a test dependency) is the reference, when it is installed
+        references = (("psutil.pid_exists", importlib.import_module("psutil").pid_exists),)
+    except ImportError:
+        references = ()
     pid = os.getpid()
+    parts = (FloorPart("kill(pid, 0)", "kill", pid),)
     return [
         Case(
             "is_process_alive",
             "own pid",
             (pid,),
             headline=True,
-            parts=(FloorPart("kill(pid, 0)", "kill", pid),),
-            references=(
-                (Reference("psutil.pid_exists", psutil.pid_exists, (pid,)),) if psutil else ()
-            ),
-            trace_args="os.getpid()",
+            parts=parts,
+            references=references,
+            trace_args="os.getpid(),",
         )
     ]
 

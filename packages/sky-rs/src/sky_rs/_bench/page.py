@@ -61,41 +61,21 @@ svg .na { fill: #98a2b3; }
 
 
 class LogScale:
-    """Maps a positive value onto ``[x0, x0 + width]`` logarithmically."""
+    """Maps a positive value onto ``[x0, x0 + PANEL_WIDTH]`` logarithmically, from the 1-2-5
+    step at or below the smallest of ``values`` and ``low`` to the one at or above the largest."""
 
     def __init__(self, values: list[float], low: float, high: float, x0: float) -> None:
-        steps = _nice_steps(min([low, *values]), max([high, *values]))
-        self.low, self.high = steps[0], steps[-1]
-        self._ticks = steps
+        small, big = min([low, *values]), max([high, *values])
+        decades = range(math.floor(math.log10(small)), math.ceil(math.log10(big)) + 1)
+        steps = [m * 10.0**d for d in decades for m in (1, 2, 5)]
+        self.low = max(t for t in steps if t <= small * 1.0001)
+        self.high = min(t for t in steps if t >= big * 0.9999)
+        self.ticks = [t for t in steps if self.low <= t <= self.high]
         self.x0 = x0
 
     def __call__(self, value: float) -> float:
         span = math.log10(self.high) - math.log10(self.low)
         return self.x0 + (math.log10(value) - math.log10(self.low)) / span * PANEL_WIDTH
-
-    def ticks(self) -> list[float]:
-        return self._ticks
-
-
-def _nice_steps(low: float, high: float) -> list[float]:
-    """The 1-2-5 values from the largest one <= ``low`` to the smallest one >= ``high``."""
-    decade = 10.0 ** math.floor(math.log10(low))
-    steps: list[float] = []
-    while not steps or steps[-1] < high * 0.9999:
-        for step in (1, 2, 5):
-            value = decade * step
-            if value <= low * 1.0001:
-                steps = [value]
-            elif steps:
-                steps.append(value)
-            if steps and steps[-1] >= high * 0.9999:
-                break
-        decade *= 10
-    return steps
-
-
-def _tick_text(value: float) -> str:
-    return f"{value:g}x"
 
 
 def chart(records: list[Record]) -> str:
@@ -117,14 +97,14 @@ def chart(records: list[Record]) -> str:
         (dist, "distance from the floor: Rust / floor (log scale)"),
     ):
         out.append(f'<text class="title" x="{scale.x0}" y="16">{escape(title)}</text>')
-        for tick in scale.ticks():
+        for tick in scale.ticks:
             x = scale(tick)
             out.append(
                 f'<line x1="{x:.1f}" y1="{TOP - 8}" x2="{x:.1f}" y2="{bottom}" stroke="#e3e6ea"/>'
             )
             out.append(
                 f'<text class="axis" x="{x:.1f}" y="{bottom + 14}" text-anchor="middle">'
-                f"{_tick_text(tick)}</text>"
+                f"{tick:g}x</text>"
             )
     for scale, value, text in (
         (speed, 1.0, "1x"),

@@ -314,7 +314,6 @@ def record_json(record: Record) -> dict[str, Any]:
 def _call_text(record: Record) -> str:
     case = record.case
     args = [_short_repr(a) for a in case.args]
-    args += [f"{k}={_short_repr(v)}" for k, v in case.kwargs.items()]
     return f"{case.function}({', '.join(args)}){case.suffix}"
 
 

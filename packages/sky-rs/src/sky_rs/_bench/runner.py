@@ -5,14 +5,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
-import math
 import os
 import statistics
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import ModuleType
 from typing import Any
 
@@ -58,14 +58,8 @@ class Component:
     timing: Timing | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "ns": self.ns,
-            "each_ns": self.each_ns,
-            "scale": self.scale,
-            "source": self.source,
-            "timing": self.timing.to_json() if self.timing else None,
-        }
+        timing = self.timing.to_json() if self.timing else None
+        return {**{f.name: getattr(self, f.name) for f in fields(self)}, "timing": timing}
 
 
 @dataclass
@@ -156,7 +150,7 @@ class Runner:
         module = self.floor_module
         if module is None:
             return {}
-        statements = {"noop": call_measurable(module.noop, case.args, case.kwargs)}
+        statements = {"noop": call_measurable(module.noop, case.args)}
         for i, part in enumerate(case.parts):
             statements[f"part{i}"] = floor_measurable(module.floor, part.kind, part.arg)
         if case.hashing is not None:
@@ -171,30 +165,28 @@ class Runner:
 
     def measure(self, case: Case) -> Record:
         """Python, Rust, the floor's terms and any reference, measured interleaved."""
-        name, args, kwargs = case.function, case.args, case.kwargs
-        statements = {
-            "python": call_measurable(
-                getattr(fallback, name), args, kwargs, suffix=case.suffix, single=case.wall
-            )
-        }
+
+        def call(module: Any) -> Measurable:
+            function = getattr(module, case.function)
+            return call_measurable(function, case.args, suffix=case.suffix, single=case.wall)
+
+        statements = {"python": call(fallback)}
         domain = self.domains[case.domain]
         if domain["backend"] == "rust":
-            statements["rust"] = call_measurable(
-                getattr(sky_rs, name), args, kwargs, suffix=case.suffix, single=case.wall
-            )
+            statements["rust"] = call(sky_rs)
             status = "rust"
         else:
             status = f"n/a: domain {case.domain} is on python ({domain['reason']})"
         floor_statements = self._floor_statements(case)
         statements.update(floor_statements)
-        for reference in case.references:
-            statements[f"ref:{reference.name}"] = call_measurable(reference.func, reference.args)
+        for reference, function in case.references:
+            statements[f"ref:{reference}"] = call_measurable(function, case.args)
 
         rounds = self.settings.wall_runs if case.wall else self.settings.repeats
         timings = measure_interleaved(statements, self.settings, rounds=rounds)
         record = Record(case, timings["python"], timings.get("rust"), status)
-        for reference in case.references:
-            record.references[reference.name] = timings[f"ref:{reference.name}"]
+        for reference, _ in case.references:
+            record.references[reference] = timings[f"ref:{reference}"]
         if not floor_statements:
             record.floor_status = f"unavailable: {self.floor_missing}"
             return record
@@ -312,19 +304,16 @@ class Runner:
         statements = {}
         for backend, hash_file in backends.items():
 
-            def sequential(hash_file: Callable[..., Any] = hash_file) -> None:
-                for path in files:
-                    hash_file(path, "sha256").hexdigest()
+            def one(path: str, hash_file: Callable[..., Any] = hash_file) -> str:
+                return str(hash_file(path, "sha256").hexdigest())
 
-            def threaded(hash_file: Callable[..., Any] = hash_file) -> None:
-                threads = [
-                    threading.Thread(target=lambda p=p: hash_file(p, "sha256").hexdigest())
-                    for p in files
-                ]
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join()
+            def threaded(one: Callable[[str], str] = one) -> None:
+                with ThreadPoolExecutor(2) as pool:
+                    list(pool.map(one, files))
+
+            def sequential(one: Callable[[str], str] = one) -> None:
+                for path in files:
+                    one(path)
 
             for mode, func in (("sequential", sequential), ("threads", threaded)):
                 statements[f"{backend}:{mode}"] = call_measurable(func, single=True)
@@ -408,10 +397,8 @@ def _hash_component(work: HashWork, openssl: Timing, rust: Timing) -> Component:
 
 
 def geometric_mean(values: list[float]) -> float | None:
-    if not values:
-        return None
-    return math.exp(sum(math.log(v) for v in values) / len(values))
+    return statistics.geometric_mean(values) if values else None
 
 
 def arithmetic_mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
+    return statistics.fmean(values) if values else None
