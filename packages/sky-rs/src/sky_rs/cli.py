@@ -37,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         module.add_arguments(sub_parser)
         modules[name] = module
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # for the record (bench --json)
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2

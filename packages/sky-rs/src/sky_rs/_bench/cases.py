@@ -290,12 +290,15 @@ def _find_free_port(data: Inputs) -> list[Case]:
     ]
 
 
-def _cgroup_parts(first: FloorPart, label: str, v2: str, v1: str) -> tuple[FloorPart, ...]:
-    return (
+def _cgroup_case(function: str, first: FloorPart, limit: str, v2: str, v1: str) -> list[Case]:
+    """``get_cpu_count``/``get_mem_size_gb`` with no override: one host call, then the cgroup
+    version check and the limit file of that version."""
+    parts = (
         first,
         FloorPart("stat cgroup.controllers", "stat", f"{CGROUP}/cgroup.controllers"),
-        FloorPart(f"open+read+close {label}", "read", _cgroup_file(v2, v1)),
+        FloorPart(f"open+read+close {limit}", "read", _cgroup_file(v2, v1)),
     )
+    return [Case(function, "no override", (), headline=True, parts=parts)]
 
 
 _ONLINE = FloorPart("sysconf(_SC_NPROCESSORS_ONLN)", "sysconf_nprocessors_onln", None)
@@ -355,34 +358,20 @@ TABLE: dict[str, Callable[[Inputs], list[Case]]] = {
     "truncate_long_string": lambda data: [
         Case("truncate_long_string", "60-char sentence, max 35", (_SENTENCE,), headline=True)
     ],
-    "get_cpu_count": lambda data: [
-        Case(
-            "get_cpu_count",
-            "no override",
-            (),
-            headline=True,
-            parts=_cgroup_parts(
-                FloorPart("sched_getaffinity", "sched_getaffinity", None),
-                "cpu quota",
-                "cpu.max",
-                "cpu/cpu.cfs_quota_us",
-            ),
-        )
-    ],
-    "get_mem_size_gb": lambda data: [
-        Case(
-            "get_mem_size_gb",
-            "no override",
-            (),
-            headline=True,
-            parts=_cgroup_parts(
-                FloorPart("sysinfo", "sysinfo", None),
-                "memory limit",
-                "memory.max",
-                "memory/memory.limit_in_bytes",
-            ),
-        )
-    ],
+    "get_cpu_count": lambda data: _cgroup_case(
+        "get_cpu_count",
+        FloorPart("sched_getaffinity", "sched_getaffinity", None),
+        "cpu quota",
+        "cpu.max",
+        "cpu/cpu.cfs_quota_us",
+    ),
+    "get_mem_size_gb": lambda data: _cgroup_case(
+        "get_mem_size_gb",
+        FloorPart("sysinfo", "sysinfo", None),
+        "memory limit",
+        "memory.max",
+        "memory/memory.limit_in_bytes",
+    ),
     "get_parallel_threads": lambda data: [
         Case("get_parallel_threads", "()", (), headline=True, parts=(_ONLINE,))
     ],

@@ -34,8 +34,7 @@ def _syscalls(record: Record) -> str | None:
     return "/".join("?" if c is None else f"{c:.3g}" for c in counts)
 
 
-Column = tuple[str, Callable[[Record], "str | None"]]
-COLUMNS: tuple[Column, ...] = (
+COLUMNS: tuple[tuple[str, Callable[[Record], str | None]], ...] = (
     ("", lambda r: "*" if r.case.headline else None),
     ("function", lambda r: r.case.function),
     ("case", lambda r: r.case.case),

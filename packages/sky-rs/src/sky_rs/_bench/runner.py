@@ -260,29 +260,23 @@ class Runner:
     def meta_overhead(self) -> dict[str, Any]:
         """``sky_rs.format_float`` against the wheel's own: the same object when Rust is on."""
         args = (3.14159, 2)
-        module = _wheel("string")
+        direct = getattr(_wheel("string"), "format_float", None)
         statements = {"meta": call_measurable(sky_rs.format_float, args)}
-        direct = getattr(module, "format_float", None)
         if direct is not None:
             statements["wheel"] = call_measurable(direct, args)
         timings = measure_interleaved(statements, self.settings)
-        result: dict[str, Any] = {
+        meta, wheel = timings["meta"], timings.get("wheel")
+        return {
             "function": "format_float",
             "args": list(args),
             "backend": self.domains["string"]["backend"],
             "same_object": sky_rs.format_float is direct,
-            "meta_ns": timings["meta"].min_ns,
-            "meta": timings["meta"].to_json(),
-            "wheel_ns": None,
-            "overhead_ns": None,
+            "meta_ns": meta.min_ns,
+            "meta": meta.to_json(),
+            "wheel_ns": wheel.min_ns if wheel else None,
+            "wheel": wheel.to_json() if wheel else None,
+            "overhead_ns": meta.min_ns - wheel.min_ns if wheel else None,
         }
-        if "wheel" in timings:
-            result.update(
-                wheel_ns=timings["wheel"].min_ns,
-                wheel=timings["wheel"].to_json(),
-                overhead_ns=timings["meta"].min_ns - timings["wheel"].min_ns,
-            )
-        return result
 
     def gil_release(self, data: Inputs) -> dict[str, Any]:
         """Hash two big files on two threads against one after the other: the GIL is free
