@@ -22,7 +22,7 @@ EXPLANATION = (
     "Times per call: min of the repeats (medians in the JSON). speed-up = Python / Rust,"
     " distance = Rust / floor (a floor is a lower bound: never under 1);"
     " * marks the headline case of each of the twelve functions;"
-    " syscalls Py/Rust = system calls per call (strace), headline cases only;"
+    " syscalls Py/Rust = system calls per call (strace; - when not counted), headline cases;"
     " KiB/MiB are powers of 1024, 1 MB is 1,000,000 bytes."
 )
 
@@ -30,8 +30,8 @@ EXPLANATION = (
 def _syscalls(record: Record) -> str | None:
     if not record.syscalls:
         return None
-    counts = [record.syscalls[b] for b in ("python", "rust") if b in record.syscalls]
-    return "/".join("?" if c is None else f"{c:.3g}" for c in counts)
+    counts = [record.syscalls.get(b) for b in ("python", "rust")]
+    return "/".join("-" if c is None else f"{c:.3g}" for c in counts)
 
 
 COLUMNS: tuple[tuple[str, Callable[[Record], str | None]], ...] = (
