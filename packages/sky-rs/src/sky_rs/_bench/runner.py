@@ -145,15 +145,19 @@ class Runner:
         self.domains: dict[str, Any] = sky_rs.get_backend_info()["domains"]
         self.floor_module, self.floor_missing = load_floor()
         self.count_syscalls = load_syscall_counter()
+        self.hash_rates: dict[str, tuple[Timing, Timing]] = {}
+        """Algorithm -> (OpenSSL, Rust core) timings of hashing ``HASH_RATE_BUFFER`` bytes."""
 
-    def _floor_statements(self, case: Case) -> dict[str, Measurable]:
+    def _floor_statements(self, case: Case, again: bool = False) -> dict[str, Measurable]:
         module = self.floor_module
         if module is None:
             return {}
         statements = {"noop": call_measurable(module.noop, case.args)}
         for i, part in enumerate(case.parts):
             statements[f"part{i}"] = floor_measurable(module.floor, part.kind, part.arg)
-        if case.hashing is not None:
+        if case.hashing is not None and (again or case.hashing.algorithm not in self.hash_rates):
+            # Hash rates depend on the algorithm, not the case: measured with its first case,
+            # and again with any case whose floor came out above Rust.
             buffer = bytes(HASH_RATE_BUFFER)
             statements["openssl"] = call_measurable(
                 hashlib.new(case.hashing.algorithm).update, (buffer,)
@@ -196,9 +200,14 @@ class Runner:
             # A floor is a lower bound: above Rust, it was mis-measured (a burst of load during
             # its rounds). Measure the floor again, interleaved with Rust, and keep every round.
             again = measure_interleaved(
-                {"rust": statements["rust"], **floor_statements}, self.settings, rounds=rounds
+                {"rust": statements["rust"], **self._floor_statements(case, again=True)},
+                self.settings,
+                rounds=rounds,
             )
-            timings = {k: t.merged(again[k]) if k in again else t for k, t in timings.items()}
+            timings = {
+                **again,
+                **{k: t.merged(again[k]) if k in again else t for k, t in timings.items()},
+            }
             record.rust = timings["rust"]
             self._set_floor(record, timings)
             second = record.measured_floor_ns or 0.0
@@ -239,9 +248,14 @@ class Runner:
                 )
             )
         if case.hashing is not None:
-            record.components.append(
-                _hash_component(case.hashing, timings["openssl"], timings["rust_hasher"])
-            )
+            algorithm = case.hashing.algorithm
+            if "openssl" in timings:  # measured with this case: keep every round, the min wins
+                rates = (timings["openssl"], timings["rust_hasher"])
+                old = self.hash_rates.get(algorithm)
+                self.hash_rates[algorithm] = (
+                    (rates[0].merged(old[0]), rates[1].merged(old[1])) if old else rates
+                )
+            record.components.append(_hash_component(case.hashing, *self.hash_rates[algorithm]))
 
     def syscalls(self, record: Record) -> None:
         """System calls per call of a headline case, on each backend, when strace is there."""
