@@ -170,11 +170,12 @@ def _print_report(info: dict[str, Any], checks: list[Check], verbose: bool) -> N
         console = Console()
         if not console.is_terminal:
             console = Console(width=1000)
-        table = Table(title=title, title_justify="left")
+        table = Table()
         for column in header:
             table.add_column(column)
         for row in rows:
             table.add_row(*row)
+        console.print(title, markup=False, highlight=False)
         console.print(table)
     for check in checks:
         if verbose or not check.ok:
