@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import reprlib
 import ssl
 import sys
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from sky_rs._bench.runner import Record, arithmetic_mean, geometric_mean
 from sky_rs._bench.timing import Settings, fmt_ns, fmt_ratio
 from sky_rs._domains import TWELVE
 
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
 HEADLINE_FUNCTIONS = TWELVE
 """The batch functions beyond the twelve are measured, but outside the headline means."""
 FAR_FROM_FLOOR = 2.0
@@ -284,7 +287,7 @@ def record_json(record: Record) -> dict[str, Any]:
         "case": case.case,
         "domain": case.domain,
         "headline": case.headline,
-        "call": _call_text(record),
+        "call": f"{case.function}{_SHORT.repr(case.args)}{case.suffix}",
         "python_ns": record.python.min_ns,
         "rust_ns": record.rust.min_ns if record.rust else None,
         "floor_ns": record.floor_ns,
@@ -308,17 +311,6 @@ def record_json(record: Record) -> dict[str, Any]:
         },
         "notes": notes(record),
     }
-
-
-def _call_text(record: Record) -> str:
-    case = record.case
-    args = [_short_repr(a) for a in case.args]
-    return f"{case.function}({', '.join(args)}){case.suffix}"
-
-
-def _short_repr(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def build_json(
