@@ -125,6 +125,10 @@ def summarize(records: list[Record]) -> dict[str, Any]:
     }
 
 
+def _listed(title: str, items: list[str]) -> str:
+    return f"{title}: {', '.join(items) or 'none'}"
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -170,29 +174,17 @@ def summary_lines(
     if floor_missing:
         lines.append(f"Floors unavailable: {floor_missing}")
     if summary["floors_corrected"]:
-        lines.append(
-            "Floors re-measured (see the notes): " + ", ".join(summary["floors_corrected"])
-        )
+        lines.append(_listed("Floors re-measured (see the notes)", summary["floors_corrected"]))
     if headline["without_rust"]:
-        lines.append("No Rust number for: " + ", ".join(headline["without_rust"]))
-    slower = summary["slower_than_python"]
+        lines.append(_listed("No Rust number for", headline["without_rust"]))
     if everything["measured"]:
-        lines.append(
-            "Rust slower than Python: "
-            + (
-                ", ".join(f"{s['function']} {s['case']} ({s['speedup']:.3f}x)" for s in slower)
-                or "none"
-            )
-        )
+        slower = summary["slower_than_python"]
+        items = [f"{s['function']} {s['case']} ({s['speedup']:.3f}x)" for s in slower]
+        lines.append(_listed("Rust slower than Python", items))
     if everything["with_floor"]:
         far = summary["far_from_floor"]
-        lines.append(
-            f"More than {FAR_FROM_FLOOR:g}x from the floor: "
-            + (
-                ", ".join(f"{s['function']} {s['case']} ({fmt_ratio(s['distance'])})" for s in far)
-                or "none"
-            )
-        )
+        items = [f"{s['function']} {s['case']} ({fmt_ratio(s['distance'])})" for s in far]
+        lines.append(_listed(f"More than {FAR_FROM_FLOOR:g}x from the floor", items))
     if meta is not None:
         lines.append(meta_line(meta))
     if gil is not None:

@@ -103,27 +103,19 @@ def _calibrate(run: Callable[[int], float], target_s: float) -> int:
     return loops
 
 
-def call_timer(
-    func: Callable[..., Any],
-    args: Sequence[Any] = (),
-    kwargs: Mapping[str, Any] | None = None,
-    suffix: str = "",
-) -> timeit.Timer:
-    """A ``timeit.Timer`` for ``func(*args, **kwargs)<suffix>`` with every name a local.
+def call_measurable(
+    func: Callable[..., Any], args: Sequence[Any] = (), *, suffix: str = "", single: bool = False
+) -> Measurable:
+    """``func(*args)<suffix>`` timed by ``timeit`` (gc off), every name a local.
 
-    The call is spelled out (``f(a0, a1, key=k_key)``), not ``f(*args)``, so the loop costs
-    the same as the call a user writes; ``suffix`` is e.g. ``.hexdigest()``.
+    The call is spelled out (``f(a0, a1)``), not ``f(*args)``, so the loop costs the same as
+    the call a user writes; ``suffix`` is e.g. ``.hexdigest()``.
     """
-    names: dict[str, Any] = {"_f": func}
-    spelled = []
-    for i, arg in enumerate(args):
-        names[f"_a{i}"] = arg
-        spelled.append(f"a{i}")
-    for key, value in (kwargs or {}).items():
-        names[f"_k_{key}"] = value
-        spelled.append(f"{key}=k_{key}")
-    setup = "; ".join(f"{name[1:]} = {name}" for name in names)
-    return timeit.Timer(f"f({', '.join(spelled)}){suffix}", setup, globals=names)
+    names: dict[str, Any] = {"f": func, **{f"a{i}": arg for i, arg in enumerate(args)}}
+    setup = "; ".join(f"{name} = _{name}" for name in names)
+    call = f"f({', '.join(list(names)[1:])}){suffix}"
+    timer = timeit.Timer(call, setup, globals={f"_{k}": v for k, v in names.items()})
+    return Measurable(timer.timeit, "wall" if single else "timeit", single)
 
 
 @dataclass(frozen=True)
@@ -134,19 +126,6 @@ class Measurable:
     method: str
     single: bool = False
     """Run once per round (a wall-clock case) instead of a calibrated number of loops."""
-
-
-def call_measurable(
-    func: Callable[..., Any],
-    args: Sequence[Any] = (),
-    kwargs: Mapping[str, Any] | None = None,
-    *,
-    suffix: str = "",
-    single: bool = False,
-) -> Measurable:
-    """A Python-level call, timed by ``timeit`` (gc off)."""
-    timer = call_timer(func, args, kwargs, suffix)
-    return Measurable(timer.timeit, "wall" if single else "timeit", single)
 
 
 def floor_measurable(floor: Callable[[str, Any, int], float], kind: str, arg: Any) -> Measurable:
