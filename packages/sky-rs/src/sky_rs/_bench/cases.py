@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import itertools
 import os
 import random
 import uuid
@@ -175,18 +176,11 @@ def pid_sample(count: int) -> tuple[list[int], int]:
     """``count`` pids, half (at most) of live processes, the rest free pids: (pids, live)."""
     live = sorted(int(name) for name in os.listdir("/proc") if name.isdigit())[: count // 2]
     try:
-        with open("/proc/sys/kernel/pid_max") as f:
-            pid_max = int(f.read())
+        pid_max = int(Path("/proc/sys/kernel/pid_max").read_text())
     except (OSError, ValueError):
         pid_max = 32768
-    taken = set(live)
-    dead: list[int] = []
-    candidate = pid_max - 1
-    while len(live) + len(dead) < count and candidate > 1:
-        if candidate not in taken and not os.path.exists(f"/proc/{candidate}"):
-            dead.append(candidate)
-        candidate -= 1
-    return live + dead, len(live)
+    free = (p for p in range(pid_max - 1, 1, -1) if not os.path.exists(f"/proc/{p}"))
+    return live + list(itertools.islice(free, count - len(live))), len(live)
 
 
 def usable_cores() -> int:
