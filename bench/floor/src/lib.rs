@@ -25,8 +25,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use sky_rs_io_core::{HashAlgorithm, Hasher, IoError, port_is_free};
-use sky_rs_process_core::count_dir_entries;
-use sky_rs_process_core::sys::tgkill_probe;
+use sky_rs_process_core::{count_dir_entries, tgkill_probe};
 use sky_rs_py_support::{NativePath, fspath, os_error};
 
 /// Read buffer of `read_all`, as large as `hash_file`'s.

@@ -7,37 +7,35 @@
 
 use std::io::Write;
 
+mod common;
+
+use common::model;
 use proptest::prelude::*;
 use sky_rs_io_core::{HashAlgorithm, read_last_n_lines, read_last_n_lines_lossy};
 
-/// The contract on the whole file: split on b'\n', drop the empty element after a final
-/// newline, keep the last `n`.
-fn model(content: &[u8], n: usize) -> Vec<Vec<u8>> {
-    if n == 0 || content.is_empty() {
-        return Vec::new();
+/// `read_last_n_lines(path, n)` with its defaults (`utf-8`, `errors='replace'`), from SPEC.md
+/// and independently of the code under test: read the whole file, decode all of it at once
+/// (a `'\n'` byte is ASCII, so it never joins an invalid sequence: decoding the whole equals
+/// decoding each line), split the text on `'\n'`, drop the empty piece after a final newline,
+/// keep the last `n`, strip trailing `'\r'`s and re-join with `'\n'` after all but the last.
+fn model_lossy(path: &std::path::Path, n: usize) -> Vec<String> {
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    let mut pieces: Vec<&str> = text.split('\n').collect();
+    if pieces.last() == Some(&"") {
+        pieces.pop();
     }
-    let mut all: Vec<&[u8]> = content.split(|&b| b == b'\n').collect();
-    if all.last().is_some_and(|l| l.is_empty()) {
-        all.pop();
-    }
-    let start = all.len().saturating_sub(n);
-    all[start..].iter().map(|l| l.to_vec()).collect()
-}
-
-fn model_lossy(content: &[u8], n: usize) -> Vec<String> {
-    let lines = model(content, n);
-    let count = lines.len();
-    lines
-        .iter()
+    let kept = &pieces[pieces.len() - n.min(pieces.len())..];
+    let last = kept.len().saturating_sub(1);
+    kept.iter()
+        .map(|line| line.trim_end_matches('\r'))
         .enumerate()
         .map(|(i, line)| {
-            let mut text = String::from_utf8_lossy(line)
-                .trim_end_matches('\r')
-                .to_owned();
-            if i + 1 < count {
-                text.push('\n');
+            if i < last {
+                format!("{line}\n")
+            } else {
+                line.to_owned()
             }
-            text
         })
         .collect()
 }
@@ -83,7 +81,7 @@ proptest! {
         // The buffer is a suffix of the file, and the ranges point into it.
         prop_assert!(content.ends_with(got.buffer()));
         let lossy = read_last_n_lines_lossy(file.path(), n).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(lossy, model_lossy(&content, n));
+        prop_assert_eq!(lossy, model_lossy(file.path(), n));
     }
 
     #[test]

@@ -5,6 +5,9 @@
 use std::io::Write;
 use std::path::Path;
 
+mod common;
+
+use common::model;
 use proptest::prelude::*;
 use sky_rs_io_core::{IoError, read_last_n_lines, read_last_n_lines_in, read_last_n_lines_lossy};
 
@@ -26,20 +29,6 @@ fn lines(content: &[u8], n: usize) -> Vec<Vec<u8>> {
 
 fn lossy(content: &[u8], n: usize) -> Vec<String> {
     read_last_n_lines_lossy(file_with(content).path(), n).unwrap()
-}
-
-/// The contract on the whole file: split on b'\n', drop the empty element
-/// after a final newline, keep the last n (Python slice semantics).
-fn model(content: &[u8], n: usize) -> Vec<Vec<u8>> {
-    if n == 0 || content.is_empty() {
-        return Vec::new();
-    }
-    let mut all: Vec<&[u8]> = content.split(|&b| b == b'\n').collect();
-    if all.last().is_some_and(|l| l.is_empty()) {
-        all.pop();
-    }
-    let start = all.len().saturating_sub(n);
-    all[start..].iter().map(|l| l.to_vec()).collect()
 }
 
 #[test]

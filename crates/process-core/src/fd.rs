@@ -15,7 +15,7 @@ use crate::sys::getdents64;
 /// Descriptors assumed per entry of a synced directory, and the minimum per rsync.
 pub const FD_PER_ENTRY: u64 = 5;
 /// Descriptors reserved for the rest of the process.
-pub const FD_RESERVE: i64 = 100;
+pub(crate) const FD_RESERVE: i64 = 100;
 /// Below this soft limit, `get_max_workers_for_file_mounts` warns (once per process).
 pub const LOW_FD_LIMIT: i64 = 1024;
 

@@ -5,26 +5,25 @@
 //! [`ProcFs::is_process_alive`] (`psutil.pid_exists` on Linux). The Python binding
 //! (`sky-rs-process`) adds argument conversion and the exact Python exceptions.
 //!
-//! - [`threads`]: the CPU count and [`parallel_threads`].
-//! - [`fd`]: the descriptor limit, directory entry counts and [`max_workers`].
-//! - [`liveness`]: [`ProcFs`], whose root (`/proc`) is injectable for tests.
+//! - threads: the CPU count and [`parallel_threads`].
+//! - fd: the descriptor limit, directory entry counts and [`max_workers`].
+//! - liveness: [`ProcFs`], whose root (`/proc`) is injectable for tests.
 //!
-//! The only `unsafe` is one system call `nix` does not wrap (`tgkill`, in `sys`).
+//! Every public item is exported here, at the crate root, under that one path.
+//!
+//! The only `unsafe` is two system calls `nix` does not wrap (`tgkill`, `getdents64`, in `sys`).
 
-pub mod error;
-pub mod fd;
-pub mod liveness;
-pub mod sys;
-pub mod threads;
+mod error;
+mod fd;
+mod liveness;
+mod sys;
+mod threads;
 
 pub use error::ProcessError;
 pub use fd::{
-    FD_PER_ENTRY, FD_RESERVE, LOW_FD_LIMIT, count_dir_entries, estimate_fd_for_directory,
-    fd_per_rsync, is_dir, low_fd_limit_message, max_workers, soft_fd_limit,
-    workers_below_thread_floor,
+    FD_PER_ENTRY, LOW_FD_LIMIT, count_dir_entries, estimate_fd_for_directory, fd_per_rsync, is_dir,
+    low_fd_limit_message, max_workers, soft_fd_limit, workers_below_thread_floor,
 };
 pub use liveness::{ProcFs, signal_probe};
-pub use threads::{
-    KUBERNETES_THREAD_MULTIPLIER, is_kubernetes, online_cpu_count, parallel_threads,
-    thread_multiplier,
-};
+pub use sys::tgkill_probe;
+pub use threads::{is_kubernetes, online_cpu_count, parallel_threads, thread_multiplier};

@@ -3,7 +3,7 @@
 use nix::unistd::{SysconfVar, sysconf};
 
 /// Thread multiplier for Kubernetes, where work waits on the API server more than on CPUs.
-pub const KUBERNETES_THREAD_MULTIPLIER: i64 = 4;
+pub(crate) const KUBERNETES_THREAD_MULTIPLIER: i64 = 4;
 
 /// Minimum number of parallel threads, whatever the CPU count.
 const MIN_THREADS: i64 = 4;

@@ -19,7 +19,7 @@ pub fn base36_encode_bytes(hex_bytes: &[u8]) -> Result<SmallStr, StringError> {
 }
 
 /// The base-36 digits of a parsed value; zero gives `"0"`.
-pub fn encode(value: &HexInt) -> Result<SmallStr, StringError> {
+pub(crate) fn encode(value: &HexInt) -> Result<SmallStr, StringError> {
     if value.is_negative() {
         return Err(StringError::NegativeValue);
     }

@@ -15,7 +15,7 @@ mod small_str;
 mod truncate;
 mod unicode;
 
-pub use base36::{base36_encode, base36_encode_bytes, encode, encode_u128};
+pub use base36::{base36_encode, base36_encode_bytes, encode_u128};
 pub use error::StringError;
 pub use float::{MAX_PRECISION, format_float};
 pub use hex::{HexInt, parse_hex_bytes, parse_hex_str};

@@ -17,7 +17,6 @@ mod roots;
 pub use cgroup::{MemoryLimit, cgroup_cpu_limit, cgroup_memory_limit, is_cgroup_v2};
 pub use cpu::{
     CpuCount, affinity_cpu_count, cpu_count, cpu_count_override, cpu_count_with_affinity,
-    online_cpu_count_if_binding,
 };
 pub use error::{MemoryUnit, OverrideFailure, SystemError};
 pub use memory::{
@@ -33,31 +32,16 @@ pub const MEMORY_GB_LIMIT_ENV: &str = "SKYPILOT_POD_MEMORY_GB_LIMIT";
 /// Overrides the memory size, in bytes: `float(value) / 1024**3`.
 pub const MEMORY_BYTES_LIMIT_ENV: &str = "SKYPILOT_POD_MEMORY_BYTES_LIMIT";
 
-/// `get_cpu_count()`, given the value of [`CPU_LIMIT_ENV`] (if set).
-pub fn get_cpu_count(
-    cpu_limit: Option<&str>,
-    roots: &Roots,
-    digits: &impl DecimalDigits,
-) -> Result<CpuCount, SystemError> {
-    match cpu_limit {
-        Some(value) => cpu_count_override(value, digits),
-        None => cpu_count(roots, digits),
-    }
-}
-
-/// `get_mem_size_gb()`, given the values of [`MEMORY_GB_LIMIT_ENV`] and
-/// [`MEMORY_BYTES_LIMIT_ENV`] (if set); the first wins.
-pub fn get_mem_size_gb(
-    gb_limit: Option<&str>,
-    bytes_limit: Option<&str>,
-    roots: &Roots,
-    digits: &impl DecimalDigits,
-) -> Result<MemSize, SystemError> {
-    match (gb_limit, bytes_limit) {
-        (Some(value), _) => {
-            mem_size_override(value, MemoryUnit::Gigabytes, digits).map(MemSize::Gb)
+/// The memory override in force, `getenv` giving the value of each unit's variable: the first
+/// that is set of [`MEMORY_GB_LIMIT_ENV`] and [`MEMORY_BYTES_LIMIT_ENV`], so the GB override
+/// wins over the bytes override. The one home of that rule; `None` when neither is set.
+pub fn memory_override<V, E>(
+    mut getenv: impl FnMut(MemoryUnit) -> Result<Option<V>, E>,
+) -> Result<Option<(V, MemoryUnit)>, E> {
+    for unit in [MemoryUnit::Gigabytes, MemoryUnit::Bytes] {
+        if let Some(value) = getenv(unit)? {
+            return Ok(Some((value, unit)));
         }
-        (None, Some(value)) => mem_size_override(value, MemoryUnit::Bytes, digits).map(MemSize::Gb),
-        (None, None) => mem_size_gb(roots, digits),
     }
+    Ok(None)
 }

@@ -8,7 +8,8 @@ use proptest::prelude::*;
 use sky_rs_system_core::{
     AsciiDigitsOnly, CpuCount, MemSize, MemoryLimit, MemoryUnit, OverrideFailure, Roots,
     SystemError, TotalMemory, affinity_cpu_count, cgroup_cpu_limit, cgroup_memory_limit, cpu_count,
-    get_cpu_count, get_mem_size_gb, mem_size_gb, mem_total_from_meminfo, total_memory,
+    cpu_count_override, mem_size_gb, mem_size_override, mem_total_from_meminfo, memory_override,
+    total_memory,
 };
 use tempfile::TempDir;
 
@@ -271,8 +272,7 @@ fn the_real_machine() {
 
 #[test]
 fn overrides() {
-    let roots = Roots::new("/nonexistent", "/nonexistent");
-    let cpus = |value: &str| get_cpu_count(Some(value), &roots, &D).map(CpuCount::as_f64);
+    let cpus = |value: &str| cpu_count_override(value, &D).map(CpuCount::as_f64);
     assert_eq!(cpus("2.5"), Ok(2.0));
     assert_eq!(cpus(" 3 "), Ok(3.0));
     assert_eq!(cpus("1e1"), Ok(10.0));
@@ -293,16 +293,26 @@ fn overrides() {
         cpus("abc").unwrap_err().to_string(),
         "Failed to parse the number of CPUs from abc"
     );
-    let huge = get_cpu_count(Some("1e300"), &roots, &D).unwrap();
+    let huge = cpu_count_override("1e300", &D).unwrap();
     assert_eq!(huge.to_string(), format!("{:.0}", 1e300));
     assert_eq!(huge.to_i64(), None);
 
     let mem = |gb: Option<&str>, bytes: Option<&str>| {
-        get_mem_size_gb(gb, bytes, &roots, &D).map(|size| match size {
-            MemSize::Gb(gb) => gb,
-            MemSize::NeedsPythonInt { .. } => panic!("an override is a float"),
-        })
+        let getenv = |unit| {
+            Ok::<_, std::convert::Infallible>(match unit {
+                MemoryUnit::Gigabytes => gb,
+                MemoryUnit::Bytes => bytes,
+            })
+        };
+        match memory_override(getenv) {
+            Ok(Some((value, unit))) => mem_size_override(value, unit, &D),
+            Ok(None) => panic!("no override set"),
+        }
     };
+    let unset = memory_override(|_| Ok::<Option<&str>, std::convert::Infallible>(None));
+    assert_eq!(unset, Ok(None));
+    // The GB override wins over the bytes override, whatever the bytes value.
+    assert_eq!(mem(Some("2.5"), Some("1073741824")), Ok(2.5));
     assert_eq!(mem(Some("2.5"), Some("junk")), Ok(2.5));
     assert_eq!(mem(None, Some("1073741824")), Ok(1.0));
     assert!(mem(Some("nan"), None).unwrap().is_nan());

@@ -1,11 +1,6 @@
-//! Argument conversion: optional arguments, counts, paths.
-use std::ffi::OsString;
-use std::os::unix::ffi::OsStringExt;
-use std::path::PathBuf;
-
+//! Argument conversion: optional arguments and counts (paths: `sky_rs_py_support`).
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyInt, PyString};
+use pyo3::types::{PyBool, PyInt};
 
 /// An optional argument: [`Given::Missing`] when the caller left it out, so that an explicit
 /// `None` is passed on (and fails) exactly as in the reference.
@@ -53,44 +48,4 @@ pub(crate) fn exact_count(obj: &Bound<'_, PyAny>) -> Option<Count> {
             Err(_) => None,
         },
     }
-}
-
-/// A path the Rust side opens itself, and the object Python's `open()` names in its errors.
-pub(crate) struct NativePath<'py> {
-    pub(crate) path: PathBuf,
-    pub(crate) filename: Bound<'py, PyAny>,
-}
-
-/// `path` as [`NativePath`]: a `str` (encoded like `os.fsencode`), `bytes`, or an `os.PathLike`
-/// giving one of those. `None` for anything else, or a path Python would reject on its own terms
-/// (NUL byte, unencodable surrogate): the caller hands those to Python.
-pub(crate) fn native_path<'py>(path: &Bound<'py, PyAny>) -> Option<NativePath<'py>> {
-    let py = path.py();
-    let fspath = if path.is_instance_of::<PyString>() || path.is_instance_of::<PyBytes>() {
-        path.clone()
-    } else {
-        static FSPATH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-        FSPATH
-            .import(py, "os", "fspath")
-            .ok()?
-            .call1((path,))
-            .ok()?
-    };
-    let raw = if let Ok(bytes) = fspath.cast::<PyBytes>() {
-        bytes.as_bytes().to_vec()
-    } else {
-        fspath
-            .cast::<PyString>()
-            .ok()?
-            .extract::<OsString>()
-            .ok()?
-            .into_vec()
-    };
-    if raw.contains(&0) {
-        return None;
-    }
-    Some(NativePath {
-        path: PathBuf::from(OsString::from_vec(raw)),
-        filename: fspath,
-    })
 }

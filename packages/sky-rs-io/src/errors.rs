@@ -1,8 +1,8 @@
 //! The one mapping from [`IoError`] to the Python exception the caller sees.
 use pyo3::exceptions::{PyIndexError, PyOSError};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use sky_rs_io_core::IoError;
+use sky_rs_py_support::os_error;
 
 /// The one mapping from [`IoError`] to the Python exception the caller sees.
 ///
@@ -24,23 +24,5 @@ pub(crate) fn to_py_err(
     let Some(errno) = source.raw_os_error() else {
         return PyOSError::new_err(source.to_string());
     };
-    let strerror = python_strerror(py, errno).unwrap_or_else(|_| {
-        // Rust's text is strerror(3)'s plus " (os error N)".
-        let text = source.to_string();
-        text.rsplit_once(" (os error")
-            .map_or(text.clone(), |(head, _)| head.to_owned())
-    });
-    match filename {
-        Some(filename) => PyOSError::new_err((errno, strerror, filename.clone().unbind())),
-        None => PyOSError::new_err((errno, strerror)),
-    }
-}
-
-/// `os.strerror(errno)`: the very text `CPython` puts in its own `OSError`s.
-fn python_strerror(py: Python<'_>, errno: i32) -> PyResult<String> {
-    static STRERROR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    STRERROR
-        .import(py, "os", "strerror")?
-        .call1((errno,))?
-        .extract()
+    os_error(py, errno, filename)
 }

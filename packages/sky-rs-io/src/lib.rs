@@ -22,12 +22,16 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyInt, PyList, PyString};
 use sky_rs_io_core::{self as core, FileHasher, HashAlgorithm, IoError};
+use sky_rs_py_support::{Fallback, NativePath, native_path, raised_from};
 
-use crate::args::{Count, Given, NativePath, exact_count, native_path};
+use crate::args::{Count, Given, exact_count};
 use crate::decode::Decoder;
 use crate::errors::to_py_err;
 use crate::hash_object::PyHash;
-use crate::python::{fallback, fstring};
+use crate::python::fstring;
+
+/// The contract in Python, for arguments outside the fast paths.
+static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.io");
 
 /// Read size when the file is hashed by a `hashlib` object (the reference's 256 KiB).
 const HASHLIB_READ_SIZE: usize = 256 * 1024;
@@ -68,7 +72,13 @@ fn read_last_n_lines<'py>(
     let encoding = encoding.or(|| intern!(py, "utf-8").clone().into_any());
     let errors = errors.or(|| intern!(py, "replace").clone().into_any());
     let to_python = || {
-        fallback(py, "read_last_n_lines")?.call1((file_path, n, &chunk_size, &encoding, &errors))
+        FALLBACK.function(py, "read_last_n_lines")?.call1((
+            file_path,
+            n,
+            &chunk_size,
+            &encoding,
+            &errors,
+        ))
     };
     let count = match exact_count(n) {
         None => return to_python(),
@@ -113,13 +123,9 @@ fn read_last_n_lines<'py>(
                 "Failed to read last {} lines from {}: {}",
                 (n, file_path, &os_value),
             )?;
-            let error = PyRuntimeError::new_err(message.unbind());
             // `raise RuntimeError(...) from e` inside `except OSError as e`.
-            error
-                .value(py)
-                .setattr(intern!(py, "__context__"), &os_value)?;
-            error.set_cause(py, Some(os_error));
-            Err(error)
+            let error = PyRuntimeError::new_err(message.unbind());
+            Err(raised_from(py, error, os_error))
         }
         Some(Ok(lines)) => {
             let result = if lines.is_empty() {
@@ -196,7 +202,7 @@ fn hash_file<'py>(
     hash_alg: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let Some(native) = native_path(path) else {
-        return fallback(py, "hash_file")?.call1((path, hash_alg));
+        return FALLBACK.function(py, "hash_file")?.call1((path, hash_alg));
     };
     let Some(algorithm) = native_algorithm(hash_alg) else {
         return hash_with_hashlib(py, &native, hash_alg);
@@ -250,9 +256,10 @@ fn hash_files<'py>(
             }
         }
     }
+    let algorithm = native_algorithm(hash_alg);
     let natives: Option<Vec<NativePath<'py>>> =
-        native_algorithm(hash_alg).and_then(|_| items.iter().map(native_path).collect());
-    let hashes = match (native_algorithm(hash_alg), natives) {
+        algorithm.and_then(|_| items.iter().map(native_path).collect());
+    let hashes = match (algorithm, natives) {
         (Some(algorithm), Some(natives)) => {
             let paths: Vec<PathBuf> = natives.iter().map(|n| n.path.clone()).collect();
             let results = py.detach(|| core::hash_files(&paths, algorithm));
@@ -280,7 +287,8 @@ fn hash_files<'py>(
 #[pyfunction]
 fn find_free_port(py: Python<'_>, start_port: &Bound<'_, PyAny>) -> PyResult<u16> {
     let to_python = || {
-        fallback(py, "find_free_port")?
+        FALLBACK
+            .function(py, "find_free_port")?
             .call1((start_port,))?
             .extract()
     };

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use pyo3::exceptions::{PyIndexError, PyOSError};
+use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyString};
@@ -19,9 +19,11 @@ use sky_rs_process_core::{
     low_fd_limit_message, max_workers, online_cpu_count, parallel_threads, soft_fd_limit,
     workers_below_thread_floor,
 };
+use sky_rs_py_support::{Fallback, os_error, utf8_str_path};
 
 /// The Python implementation this wheel accelerates; the route for exotic arguments.
-const FALLBACK_MODULE: &str = "sky_rs._fallback.process";
+static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.process");
+
 /// Logger of the low-limit warning, as in the fallback.
 const LOGGER_NAME: &str = "sky_rs.process";
 
@@ -31,62 +33,21 @@ static PROC: LazyLock<ProcFs> = LazyLock::new(ProcFs::default);
 ///
 /// `filename` is the object `os` would put in `OSError.filename` (the caller's path object);
 /// without it, a directory error names the path as bytes, as psutil's `os.listdir(b'/proc')`.
-fn to_pyerr(py: Python<'_>, err: &ProcessError, filename: Option<&Bound<'_, PyAny>>) -> PyErr {
+fn to_py_err(py: Python<'_>, err: &ProcessError, filename: Option<&Bound<'_, PyAny>>) -> PyErr {
     let Some(errno) = err.errno() else {
         // `ProcessError::MissingTgid`: psutil's `line.split()[1]` on a bare `Tgid:` line.
         return PyIndexError::new_err("list index out of range");
     };
     let code = errno as i32;
-    let strerror = py
-        .import("os")
-        .and_then(|os| os.call_method1("strerror", (code,)))
-        .and_then(|s| s.extract::<String>())
-        .unwrap_or_else(|_| errno.desc().to_owned());
     // OSError(errno, strerror[, filename]) picks the subclass (FileNotFoundError, ...).
     match (err, filename) {
-        (ProcessError::ListDir { .. }, Some(name)) => {
-            PyOSError::new_err((code, strerror, name.clone().unbind()))
-        }
+        (ProcessError::ListDir { .. }, Some(name)) => os_error(py, code, Some(name)),
         (ProcessError::ListDir { path, .. }, None) => {
             let bytes = PyBytes::new(py, path.as_os_str().as_encoded_bytes());
-            PyOSError::new_err((code, strerror, bytes.unbind()))
+            os_error(py, code, Some(bytes.as_any()))
         }
-        _ => PyOSError::new_err((code, strerror)),
+        _ => os_error(py, code, None),
     }
-}
-
-/// `sky_rs._fallback.process`, imported once.
-fn fallback(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
-    static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
-    MODULE
-        .get_or_try_init(py, || py.import(FALLBACK_MODULE).map(Bound::unbind))
-        .map(|m| m.bind(py))
-}
-
-/// Whether a `str` path means its UTF-8 bytes to `os` (the filesystem encoding is UTF-8 with
-/// `surrogateescape`, as on every modern Linux Python). Otherwise `str` paths go to Python.
-fn fs_encoding_is_utf8(py: Python<'_>) -> bool {
-    static UTF8: PyOnceLock<bool> = PyOnceLock::new();
-    *UTF8.get_or_init(py, || {
-        let check = || -> PyResult<bool> {
-            let sys = py.import("sys")?;
-            let encoding: String = sys.call_method0("getfilesystemencoding")?.extract()?;
-            let errors: String = sys.call_method0("getfilesystemencodeerrors")?.extract()?;
-            Ok(encoding == "utf-8" && errors == "surrogateescape")
-        };
-        check().unwrap_or(false)
-    })
-}
-
-/// The path of a `str` argument, when Rust can use it as `os` would: valid UTF-8 (no lone
-/// surrogates), no NUL byte, and a UTF-8 filesystem encoding. `None` sends it to Python.
-fn fast_str_path<'a>(py: Python<'_>, obj: &'a Bound<'_, PyAny>) -> Option<Cow<'a, str>> {
-    let s = obj.cast::<PyString>().ok()?;
-    if !fs_encoding_is_utf8(py) {
-        return None;
-    }
-    let text = s.to_cow().ok()?;
-    (!text.contains('\0')).then_some(text)
 }
 
 /// `os.cpu_count()`: `sysconf(_SC_NPROCESSORS_ONLN)`, unless Python 3.13+ was told to
@@ -146,7 +107,7 @@ fn get_parallel_threads(py: Python<'_>, cloud_str: Option<&Bound<'_, PyAny>>) ->
 /// backends together warn once; a Rust-side flag covers a missing `sky_rs`.
 fn warn_low_fd_limit(py: Python<'_>, fd_limit: i64) -> PyResult<()> {
     static WARNED: AtomicBool = AtomicBool::new(false);
-    if let Ok(module) = fallback(py) {
+    if let Ok(module) = FALLBACK.module(py) {
         module.call_method1("_warn_low_fd_limit", (fd_limit,))?;
         return Ok(());
     }
@@ -166,16 +127,18 @@ fn python_fd_per_rsync(py: Python<'_>, src: &Bound<'_, PyAny>) -> PyResult<Optio
     if !isdir.call1((src,))?.is_truthy()? {
         return Ok(None);
     }
-    let estimate = fallback(py)?.call_method1("estimate_fd_for_directory", (src,))?;
+    let estimate = FALLBACK
+        .function(py, "estimate_fd_for_directory")?
+        .call1((src,))?;
     estimate.extract().map(Some)
 }
 
 /// One mapping value's need: Rust for `str` paths (GIL released), Python otherwise.
 fn value_fd_per_rsync(py: Python<'_>, src: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
-    match fast_str_path(py, src) {
+    match utf8_str_path(py, src) {
         Some(path) => py
             .detach(|| fd_per_rsync(Path::new(&*path)))
-            .map_err(|err| to_pyerr(py, &err, Some(src))),
+            .map_err(|err| to_py_err(py, &err, Some(src))),
         None => python_fd_per_rsync(py, src),
     }
 }
@@ -200,12 +163,12 @@ fn max_fd_per_rsync(py: Python<'_>, mounts: &Bound<'_, PyAny>) -> PyResult<u64> 
         let values = dict.values();
         let paths: Option<Vec<String>> = values
             .iter()
-            .map(|v| fast_str_path(py, &v).map(Cow::into_owned))
+            .map(|v| utf8_str_path(py, &v).map(Cow::into_owned))
             .collect();
         if let Some(paths) = paths {
             let scanned = py.detach(|| max_fd_per_rsync_of_paths(&paths));
             return scanned.map_err(|(i, err)| match values.get_item(i) {
-                Ok(value) => to_pyerr(py, &err, Some(&value)),
+                Ok(value) => to_py_err(py, &err, Some(&value)),
                 Err(lookup) => lookup,
             });
         }
@@ -226,7 +189,7 @@ fn get_max_workers_for_file_mounts(
     common_file_mounts: &Bound<'_, PyAny>,
     cloud_str: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<i64> {
-    let fd_limit = soft_fd_limit().map_err(|err| to_pyerr(py, &err, None))?;
+    let fd_limit = soft_fd_limit().map_err(|err| to_py_err(py, &err, None))?;
     if fd_limit < LOW_FD_LIMIT {
         warn_low_fd_limit(py, fd_limit)?;
     }
@@ -243,12 +206,13 @@ fn get_max_workers_for_file_mounts(
 /// Descriptors an rsync of `path` is assumed to need: `len(os.listdir(path)) * 5`.
 #[pyfunction]
 fn estimate_fd_for_directory(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<u64> {
-    match fast_str_path(py, path) {
+    match utf8_str_path(py, path) {
         Some(p) => py
             .detach(|| sky_rs_process_core::estimate_fd_for_directory(Path::new(&*p)))
-            .map_err(|err| to_pyerr(py, &err, Some(path))),
-        None => fallback(py)?
-            .call_method1("estimate_fd_for_directory", (path,))?
+            .map_err(|err| to_py_err(py, &err, Some(path))),
+        None => FALLBACK
+            .function(py, "estimate_fd_for_directory")?
+            .call1((path,))?
             .extract(),
     }
 }
@@ -277,8 +241,9 @@ fn route_pid(pid: &Bound<'_, PyAny>) -> PidRoute {
 }
 
 fn python_is_process_alive(py: Python<'_>, pid: &Bound<'_, PyAny>) -> PyResult<bool> {
-    fallback(py)?
-        .call_method1("is_process_alive", (pid,))?
+    FALLBACK
+        .function(py, "is_process_alive")?
+        .call1((pid,))?
         .extract()
 }
 
@@ -288,7 +253,7 @@ fn is_process_alive(py: Python<'_>, pid: &Bound<'_, PyAny>) -> PyResult<bool> {
     match route_pid(pid) {
         PidRoute::Probe(p) => py
             .detach(|| PROC.is_process_alive(p))
-            .map_err(|e| to_pyerr(py, &e, None)),
+            .map_err(|e| to_py_err(py, &e, None)),
         PidRoute::NotAlive => Ok(false),
         PidRoute::Python => python_is_process_alive(py, pid),
     }
@@ -305,7 +270,7 @@ fn flush_probes(py: Python<'_>, pending: &mut Vec<(usize, i32)>, out: &mut [bool
             .map(|&(_, pid)| PROC.is_process_alive(pid))
             .collect::<Result<Vec<_>, _>>()
     });
-    let answers = answers.map_err(|e| to_pyerr(py, &e, None))?;
+    let answers = answers.map_err(|e| to_py_err(py, &e, None))?;
     for (&(slot, _), alive) in pending.iter().zip(answers) {
         out[slot] = alive;
     }

@@ -6,9 +6,12 @@
 //! so exotic inputs get exactly the reference's answer or exception.
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyFloat, PyInt, PySlice, PyString};
+use sky_rs_py_support::Fallback;
 use sky_rs_string_core::{self as core, StringError};
+
+/// The pure-Python contract, for exotic arguments.
+static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.string");
 
 /// Longest `repr()` quoted in an error message, as in `int()`'s own (`%.200R`).
 const REPR_LIMIT: isize = 200;
@@ -93,19 +96,6 @@ impl<'py> BoolArg<'py> {
     }
 }
 
-/// Calls `sky_rs._fallback.string.<name>(*args)`: the pure-Python contract, for exotic arguments.
-fn call_fallback<'py>(
-    py: Python<'py>,
-    name: &str,
-    args: impl pyo3::call::PyCallArgs<'py>,
-) -> PyResult<Bound<'py, PyAny>> {
-    static FALLBACK: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
-    let module = FALLBACK.get_or_try_init(py, || {
-        py.import("sky_rs._fallback.string").map(Bound::unbind)
-    })?;
-    module.bind(py).getattr(name)?.call1(args)
-}
-
 /// Runs `f` on the UTF-8 text of a `str`, or returns `None` for one with lone surrogates.
 ///
 /// The limited API of Python 3.9 cannot lend a `str`'s UTF-8 buffer, so this borrows from a
@@ -166,16 +156,18 @@ fn format_float<'py>(
     if let (Ok(float), IntArg::Int(digits)) = (num.cast_exact::<PyFloat>(), &precision) {
         return match core::format_float(float.value(), *digits) {
             Ok(text) => Ok(PyString::new(py, text.as_str()).into_any()),
-            Err(StringError::PrecisionOutOfRange) => {
-                call_fallback(py, "format_float", (num, precision.into_object(py)))
-            }
+            Err(StringError::PrecisionOutOfRange) => FALLBACK
+                .function(py, "format_float")?
+                .call1((num, precision.into_object(py))),
             Err(err) => Err(to_py_err(err, num)),
         };
     }
     if num.is_exact_instance_of::<PyInt>() || num.is_exact_instance_of::<PyBool>() {
         return Ok(num.str()?.into_any());
     }
-    call_fallback(py, "format_float", (num, precision.into_object(py)))
+    FALLBACK
+        .function(py, "format_float")?
+        .call1((num, precision.into_object(py)))
 }
 
 /// Truncates a string to a maximum length.
@@ -210,15 +202,11 @@ fn truncate_long_string<'py>(
             return Ok(truncated.into_any());
         }
     }
-    call_fallback(
-        py,
-        "truncate_long_string",
-        (
-            s,
-            max_length.into_object(py),
-            truncate_middle.into_object(py),
-        ),
-    )
+    FALLBACK.function(py, "truncate_long_string")?.call1((
+        s,
+        max_length.into_object(py),
+        truncate_middle.into_object(py),
+    ))
 }
 
 /// The `sky_rs_string._core` extension module.

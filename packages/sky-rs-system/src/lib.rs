@@ -6,16 +6,16 @@
 //! `getenv`, so it cannot race a `putenv` from another thread. The file-system work runs
 //! with the GIL released.
 
-use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 
-use pyo3::exceptions::{PyKeyError, PyOSError, PyOverflowError, PyValueError, PyZeroDivisionError};
+use pyo3::exceptions::{PyKeyError, PyOverflowError, PyValueError, PyZeroDivisionError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyString, PyType};
 use pyo3::{IntoPyObjectExt, intern};
+use sky_rs_py_support::{Fallback, fspath, os_error, raised_from};
 use sky_rs_system_core::{
     CPU_LIMIT_ENV, CpuCount, DecimalDigits, MEMORY_BYTES_LIMIT_ENV, MEMORY_GB_LIMIT_ENV, MemSize,
     MemoryLimit, MemoryUnit, OverrideFailure, Roots, SystemError, TotalMemory,
@@ -25,7 +25,7 @@ use sky_rs_system_core::{
 const EINVAL: i32 = 22;
 
 /// The Python implementation, for the inputs the fast path leaves to it.
-const FALLBACK: &str = "sky_rs._fallback.system";
+static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.system");
 
 // ---------------------------------------------------------------------------------------
 // The roots, movable for tests. The hot path reads one atomic flag.
@@ -85,11 +85,7 @@ fn _set_roots(
 
 /// `os.fspath(path)` as a path: `str`, `bytes` or any `os.PathLike`.
 fn to_path(path: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
-    let path = path.py().import("os")?.call_method1("fspath", (path,))?;
-    match path.cast::<PyBytes>() {
-        Ok(bytes) => Ok(PathBuf::from(std::ffi::OsStr::from_bytes(bytes.as_bytes()))),
-        Err(_) => path.extract(),
-    }
+    fspath(path).map(|native| native.path)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -174,10 +170,6 @@ fn plain_text<'a>(value: &'a Bound<'_, PyAny>) -> Option<std::borrow::Cow<'a, st
     value.cast_exact::<PyString>().ok()?.to_cow().ok()
 }
 
-fn call_fallback<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-    py.import(FALLBACK)?.getattr(name)?.call0()
-}
-
 // ---------------------------------------------------------------------------------------
 // Numbers.
 
@@ -220,16 +212,16 @@ fn to_py_err(py: Python<'_>, err: SystemError) -> PyErr {
                     PyValueError::new_err(SystemError::NanToInt.to_string())
                 }
             };
-            chained(py, PyValueError::new_err(message), cause)
+            raised_from(py, PyValueError::new_err(message), cause)
         }
         SystemError::MemoryOverride { value, .. } => {
-            chained(py, PyValueError::new_err(message), not_a_float(py, &value))
+            raised_from(py, PyValueError::new_err(message), not_a_float(py, &value))
         }
         SystemError::InfinityToInt => PyOverflowError::new_err(message),
         SystemError::NanToInt | SystemError::EmbeddedNul => PyValueError::new_err(message),
         SystemError::ZeroDivision => PyZeroDivisionError::new_err(message),
-        SystemError::Os { errno, path } => os_error(py, errno, path),
-        SystemError::AffinityMaskTooSmall => os_error(py, EINVAL, None),
+        SystemError::Os { errno, path } => path_os_error(py, errno, path),
+        SystemError::AffinityMaskTooSmall => path_os_error(py, EINVAL, None),
         SystemError::MemTotalMissing => {
             PyKeyError::new_err(PyBytes::new(py, b"MemTotal:").unbind())
         }
@@ -245,27 +237,13 @@ fn not_a_float(py: Python<'_>, value: &str) -> PyErr {
     PyValueError::new_err(format!("could not convert string to float: {repr}"))
 }
 
-/// `raise err from cause`, inside the `except` that caught `cause`.
-fn chained(py: Python<'_>, err: PyErr, cause: PyErr) -> PyErr {
-    let context = cause.value(py).clone();
-    err.set_cause(py, Some(cause));
-    // Best effort: `__context__` only matters for tracebacks.
-    let _ = err.value(py).setattr(intern!(py, "__context__"), context);
-    err
-}
-
-/// `OSError(errno, os.strerror(errno)[, filename])`, which Python turns into the subclass
-/// for that errno (`FileNotFoundError`, ...).
-fn os_error(py: Python<'_>, errno: i32, path: Option<PathBuf>) -> PyErr {
-    let strerror = py
-        .import("os")
-        .and_then(|os| os.call_method1("strerror", (errno,)))
-        .and_then(|text| text.extract::<String>())
-        .unwrap_or_else(|_| format!("Unknown error {errno}"));
-    match path {
-        Some(path) => PyOSError::new_err((errno, strerror, path.into_os_string())),
-        None => PyOSError::new_err((errno, strerror)),
-    }
+/// `OSError(errno, os.strerror(errno)[, path])`, which Python turns into the subclass for
+/// that errno (`FileNotFoundError`, ...).
+fn path_os_error(py: Python<'_>, errno: i32, path: Option<PathBuf>) -> PyErr {
+    let Ok(filename) = path
+        .map(|path| path.into_os_string().into_pyobject(py))
+        .transpose();
+    os_error(py, errno, filename.as_ref().map(Bound::as_any))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -277,7 +255,7 @@ fn os_error(py: Python<'_>, errno: i32, path: Option<PathBuf>) -> PyErr {
 fn get_cpu_count(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     if let Some(value) = getenv(py, EnvVar::Cpus)? {
         let Some(text) = plain_text(&value) else {
-            return call_fallback(py, "get_cpu_count");
+            return FALLBACK.function(py, "get_cpu_count")?.call0();
         };
         let count = sky_rs_system_core::cpu_count_override(&text, &PythonDigits);
         return count_to_py(py, count.map_err(|err| to_py_err(py, err))?);
@@ -304,19 +282,21 @@ fn get_cpu_count(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 /// docstring for the contract).
 #[pyfunction]
 fn get_mem_size_gb(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    for (var, unit) in [
-        (EnvVar::MemoryGb, MemoryUnit::Gigabytes),
-        (EnvVar::MemoryBytes, MemoryUnit::Bytes),
-    ] {
-        if let Some(value) = getenv(py, var)? {
-            let Some(text) = plain_text(&value) else {
-                return call_fallback(py, "get_mem_size_gb");
-            };
-            let size = sky_rs_system_core::mem_size_override(&text, unit, &PythonDigits);
-            return size
-                .map_err(|err| to_py_err(py, err))?
-                .into_bound_py_any(py);
-        }
+    let memory_override = sky_rs_system_core::memory_override(|unit| {
+        let var = match unit {
+            MemoryUnit::Gigabytes => EnvVar::MemoryGb,
+            MemoryUnit::Bytes => EnvVar::MemoryBytes,
+        };
+        getenv(py, var)
+    })?;
+    if let Some((value, unit)) = memory_override {
+        let Some(text) = plain_text(&value) else {
+            return FALLBACK.function(py, "get_mem_size_gb")?.call0();
+        };
+        let size = sky_rs_system_core::mem_size_override(&text, unit, &PythonDigits);
+        return size
+            .map_err(|err| to_py_err(py, err))?
+            .into_bound_py_any(py);
     }
     let roots = current_roots();
     let size = py.detach(|| sky_rs_system_core::mem_size_gb(&roots, &PythonDigits));
