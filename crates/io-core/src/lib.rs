@@ -17,7 +17,7 @@ mod port;
 mod tail;
 
 pub use error::IoError;
-pub use file::{open_file, path_exists};
+pub use file::{open_file, open_unchecked, path_exists, refuse_directory};
 pub use hash::{FileHasher, HashAlgorithm, Hasher, hash_file, hash_files, hash_reader};
 pub use port::{find_free_port, port_is_free};
 pub use tail::{LastLines, read_last_n_lines, read_last_n_lines_in, read_last_n_lines_lossy};

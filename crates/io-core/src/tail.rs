@@ -5,7 +5,8 @@ use std::ops::Range;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 
-use crate::{IoError, open_file};
+use crate::IoError;
+use crate::file::{open_unchecked, refuse_directory};
 
 /// Smallest first chunk read from the end of the file; each further chunk doubles, up to
 /// [`MAX_CHUNK`]. The result does not depend on the chunk size, only the speed does.
@@ -113,9 +114,28 @@ pub fn read_last_n_lines_in(
             region: None,
         });
     }
-    let (mut file, _) = open_file(path)?;
-    let size = file.seek(SeekFrom::End(0)).map_err(IoError::Read)?;
-    last_lines_of(&file, size, n, storage)
+    // `open`, `lseek`, `pread`: no `fstat`. A directory either fails `lseek` or reads as
+    // `EISDIR`, and an empty size is checked too; only then is it told apart (see
+    // `refuse_directory`), so the errors stay those of `open(path, 'rb')`.
+    let mut file = open_unchecked(path)?;
+    let size = match file.seek(SeekFrom::End(0)) {
+        Ok(size) if size > 0 => size,
+        Ok(size) => {
+            refuse_directory(&file, path)?;
+            size
+        }
+        Err(err) => {
+            refuse_directory(&file, path)?;
+            return Err(IoError::Read(err));
+        }
+    };
+    match last_lines_of(&file, size, n, storage) {
+        Err(IoError::Read(err)) => {
+            refuse_directory(&file, path)?;
+            Err(IoError::Read(err))
+        }
+        other => other,
+    }
 }
 
 /// The last `n` (at least 1) lines of `file`, whose size was found to be `size`.

@@ -11,7 +11,8 @@
 //!
 //! Every public item is exported here, at the crate root, under that one path.
 //!
-//! The only `unsafe` is two system calls `nix` does not wrap (`tgkill`, `getdents64`, in `sys`).
+//! The only `unsafe` is in `sys`: system calls `nix` does not wrap (`tgkill`, `getdents64`)
+//! and the `pthread_atfork` handler that tells a forked child from its parent.
 
 mod error;
 mod fd;

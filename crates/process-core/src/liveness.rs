@@ -3,7 +3,7 @@
 use std::fs::File;
 use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use nix::dir::Dir;
 use nix::errno::Errno;
@@ -13,7 +13,7 @@ use nix::sys::stat::Mode;
 use nix::unistd::{Pid, getpid};
 
 use crate::ProcessError;
-use crate::sys::tgkill_probe;
+use crate::sys::{fork_generation, tgkill_probe};
 
 /// `kill(pid, 0)`: whether a process or thread with this id exists.
 ///
@@ -32,10 +32,11 @@ pub fn signal_probe(pid: i32) -> Result<bool, ProcessError> {
 #[derive(Debug)]
 pub struct ProcFs {
     root: PathBuf,
-    /// `p` when `<root>/self` was found to be this process `p` (the root is the procfs of our
-    /// pid namespace), `-p` when it was not, 0 before the first check. Keyed by pid, so a
-    /// forked child (maybe in a new pid namespace) checks again.
-    own_namespace_for: AtomicI32,
+    /// Whether `<root>/self` was found to be this process (the root is the procfs of our pid
+    /// namespace): `key << 2 | 1` when it was, `key << 2 | 2` when not, 0 before the first
+    /// check, where `key` is [`process_key`], so a forked child (maybe in a new pid namespace)
+    /// checks again.
+    own_namespace: AtomicU64,
 }
 
 impl Clone for ProcFs {
@@ -63,7 +64,7 @@ impl ProcFs {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         Self {
             root: root.into(),
-            own_namespace_for: AtomicI32::new(0),
+            own_namespace: AtomicU64::new(0),
         }
     }
 
@@ -74,14 +75,18 @@ impl ProcFs {
 
     /// `psutil.pid_exists(pid)` on Linux: a live (or zombie) process, not a thread.
     ///
-    /// The answer is that of [`ProcFs::is_process_alive_reference`]. When the root is the
-    /// procfs of this process's pid namespace, it is reached without rendering the status
-    /// file: `tgkill(pid, pid, 0)` fails with `ESRCH` exactly when `pid` is not an existing
-    /// thread-group leader, in which case the reference answers `false` too (`kill` fails, or
-    /// the `Tgid` differs, or the unlisted thread id is not in the listing). For a leader, the
-    /// reference reads a `Tgid` equal to `pid` whenever the status file opens, so opening it
-    /// (`O_PATH`: same lookup, same permission and descriptor-limit failures) is enough;
-    /// when it does not open, the `/proc` listing decides, as in the reference.
+    /// The answer is that of [`ProcFs::is_process_alive_reference`], but for two decided
+    /// deviations (SPEC.md). When the root is the procfs of this process's pid namespace, it
+    /// is reached without rendering the status file: `tgkill(pid, pid, 0)` fails with `ESRCH`
+    /// exactly when `pid` is not an existing thread-group leader, in which case the reference
+    /// answers `false` too (`kill` fails, or the `Tgid` differs, or the unlisted thread id is
+    /// not in the listing). When it succeeds, `pid` is a leader we may signal, and the answer
+    /// is `true` with no `/proc` lookup: one system call in all. Where the reference's status
+    /// file would not open for such a process (`EMFILE`, or `hidepid` hiding a non-dumpable
+    /// setuid process of our own user), it answers from the `/proc` listing instead; those are
+    /// the deviations. With `EPERM` (another user's process, which `hidepid` can hide), the
+    /// status file is opened (`O_PATH`: same lookup, same permission and descriptor-limit
+    /// failures) and, when it does not open, the listing decides, as in the reference.
     pub fn is_process_alive(&self, pid: i32) -> Result<bool, ProcessError> {
         if pid <= 0 {
             return Ok(false);
@@ -89,7 +94,8 @@ impl ProcFs {
         if self.shows_own_namespace() {
             match tgkill_probe(pid) {
                 Err(Errno::ESRCH) => return Ok(false),
-                Ok(()) | Err(Errno::EPERM) => {
+                Ok(()) => return Ok(true),
+                Err(Errno::EPERM) => {
                     let opens = open(
                         &self.status_path(pid),
                         OFlag::O_PATH | OFlag::O_CLOEXEC,
@@ -117,20 +123,22 @@ impl ProcFs {
         self.is_process_id(pid)
     }
 
-    /// Whether `<root>/self` names this process, i.e. the root is our procfs (cached per pid).
+    /// Whether `<root>/self` names this process, i.e. the root is our procfs (cached per
+    /// process: no system call once known).
     fn shows_own_namespace(&self) -> bool {
-        let me = getpid().as_raw();
-        match self.own_namespace_for.load(Ordering::Relaxed) {
-            cached if cached == me => return true,
-            cached if cached == -me => return false,
+        let key = process_key() << 2;
+        match self.own_namespace.load(Ordering::Relaxed) {
+            cached if cached == key | 1 => return true,
+            cached if cached == key | 2 => return false,
             _ => {}
         }
+        let me = getpid().as_raw();
         let own = readlink(&self.root.join("self"))
             .ok()
             .and_then(|target| target.to_str()?.parse::<i32>().ok())
             == Some(me);
-        self.own_namespace_for
-            .store(if own { me } else { -me }, Ordering::Relaxed);
+        self.own_namespace
+            .store(key | if own { 1 } else { 2 }, Ordering::Relaxed);
         own
     }
 
@@ -223,6 +231,15 @@ impl ProcFs {
                 return Ok(Tgid::Unknown);
             }
         }
+    }
+}
+
+/// What tells this process from a forked child, without a system call: the fork generation
+/// (even), or the pid (odd) when no fork handler could be registered.
+fn process_key() -> u64 {
+    match fork_generation() {
+        Some(generation) => (generation & (u64::MAX >> 4)) << 1,
+        None => (u64::from(getpid().as_raw().unsigned_abs()) << 1) | 1,
     }
 }
 

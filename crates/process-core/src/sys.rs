@@ -32,3 +32,27 @@ pub fn getdents64(fd: std::os::fd::BorrowedFd<'_>, buf: &mut [u8]) -> Result<usi
     };
     Errno::result(ret).map(|n| n as usize)
 }
+
+/// Forks seen by this process's `pthread_atfork` child handler since it was registered.
+static FORK_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// Whether the handler is registered (set once, by the first [`fork_generation`] call).
+static FORK_HANDLER: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+extern "C" fn count_fork() {
+    // Async-signal-safe: one atomic add, in the child, right after `fork()`.
+    FORK_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// How many times this process was forked from its ancestors since the first call: a value
+/// cached with it stays valid in this process, and a forked child (maybe in another pid
+/// namespace) sees a new one. `None` when the `pthread_atfork` handler could not be registered;
+/// callers then compare `getpid()`. Costs no system call (glibc's `fork()` runs the handler).
+#[expect(unsafe_code, reason = "libc's pthread_atfork; see SAFETY")]
+pub fn fork_generation() -> Option<u64> {
+    let registered = *FORK_HANDLER.get_or_init(|| {
+        // SAFETY: registers a plain `extern "C" fn()` that touches only a static atomic, which
+        // is async-signal-safe as a handler run in a freshly forked child must be.
+        unsafe { libc::pthread_atfork(None, None, Some(count_fork)) == 0 }
+    });
+    registered.then(|| FORK_GENERATION.load(std::sync::atomic::Ordering::Relaxed))
+}

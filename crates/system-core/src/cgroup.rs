@@ -9,9 +9,12 @@ use crate::pytext::{DecimalDigits, PyInt, py_float, py_int, py_split, py_strip};
 use crate::roots::Roots;
 
 /// cgroup v2 is in use when `<cgroup root>/cgroup.controllers` is a regular file
-/// (`os.path.isfile`, which follows symlinks).
+/// (`os.path.isfile`, which follows symlinks). Asked once per process for roots with a mount
+/// cache ([`Roots::with_mount_cache`]): a mount does not change its cgroup version under a
+/// running process.
 pub fn is_cgroup_v2(roots: &Roots) -> bool {
-    std::fs::metadata(&roots.cgroup_controllers).is_ok_and(|meta| meta.is_file())
+    roots
+        .cgroup_v2(|| std::fs::metadata(&roots.cgroup_controllers).is_ok_and(|meta| meta.is_file()))
 }
 
 /// The CPU limit in cores (`quota / period`, possibly fractional), or `None` for no limit.
@@ -23,8 +26,10 @@ pub fn cgroup_cpu_limit(
     digits: &impl DecimalDigits,
 ) -> Result<Option<f64>, SystemError> {
     let float = |text: &str| py_float(text, digits);
-    if is_cgroup_v2(roots) {
-        let Some(text) = read_utf8(&roots.cpu_max) else {
+    let v2 = is_cgroup_v2(roots);
+    let short_read_ends = roots.cpu_files_end_at_short_read(v2);
+    if v2 {
+        let Some(text) = read_utf8(&roots.cpu_max, short_read_ends) else {
             return Ok(None);
         };
         let mut fields = py_split(&text);
@@ -46,7 +51,7 @@ pub fn cgroup_cpu_limit(
         }
         Ok(Some(quota / period))
     } else {
-        let read = |path| read_utf8(path).and_then(|text| float(py_strip(&text)));
+        let read = |path| read_utf8(path, short_read_ends).and_then(|text| float(py_strip(&text)));
         // A quota of 0 or less (or NaN) is "no limit" whatever the period holds, and reading
         // the period can only fail into "no limit" too: skipping it changes no result.
         let Some(quota) = read(&roots.cfs_quota).filter(|quota| *quota > 0.0) else {
@@ -72,12 +77,13 @@ pub enum MemoryLimit {
 /// The memory limit, or `None` for no limit (`max`, empty, 0 or less, unreadable, not an
 /// integer).
 pub fn cgroup_memory_limit(roots: &Roots, digits: &impl DecimalDigits) -> Option<MemoryLimit> {
-    let path = if is_cgroup_v2(roots) {
+    let v2 = is_cgroup_v2(roots);
+    let path = if v2 {
         &roots.memory_max
     } else {
         &roots.memory_limit_v1
     };
-    let text = read_utf8(path)?;
+    let text = read_utf8(path, roots.memory_files_end_at_short_read(v2))?;
     let value = py_strip(&text);
     if value == "max" || value.is_empty() {
         return None;

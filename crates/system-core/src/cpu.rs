@@ -1,5 +1,6 @@
 //! The CPU count: online CPUs, the affinity mask and the cgroup quota, whichever is smallest.
 use std::fmt;
+use std::sync::OnceLock;
 
 use nix::sched::{CpuSet, sched_getaffinity};
 use nix::sys::statfs::{SYSFS_MAGIC, statfs};
@@ -95,10 +96,13 @@ pub fn affinity_cpu_count() -> Result<i64, SystemError> {
 /// the smaller and reading it (an open, two reads and a close, ~5 µs here) changes nothing.
 /// Only a file put there by something else, such as LXCFS showing a container's CPU quota,
 /// can be smaller: one `statfs` (~2 µs) tells, and then we do ask `sysconf`. (A CPU going
-/// on- or offline between two calls makes the reference's answer racy too.)
+/// on- or offline between two calls makes the reference's answer racy too.) The `statfs` is
+/// made once per process: a mount does not change its type under a running process.
 pub fn online_cpu_count_if_binding() -> Option<i64> {
-    let kernel_file = statfs("/sys/devices/system/cpu/online")
-        .is_ok_and(|fs| fs.filesystem_type() == SYSFS_MAGIC);
+    static KERNEL_FILE: OnceLock<bool> = OnceLock::new();
+    let kernel_file = *KERNEL_FILE.get_or_init(|| {
+        statfs("/sys/devices/system/cpu/online").is_ok_and(|fs| fs.filesystem_type() == SYSFS_MAGIC)
+    });
     if kernel_file {
         return None;
     }

@@ -1,5 +1,4 @@
 //! The memory size: total RAM, or the cgroup memory limit when that is smaller.
-use nix::sys::statfs::{PROC_SUPER_MAGIC, statfs};
 use nix::sys::sysinfo::sysinfo;
 
 use std::os::unix::ffi::OsStrExt;
@@ -48,18 +47,19 @@ pub enum TotalMemory {
 /// When that file is the kernel's procfs file, `sysinfo(2)` gives the same number far more
 /// cheaply: the kernel prints `MemTotal` as `totalram_pages << (PAGE_SHIFT - 10)` kB, and
 /// `sysinfo` reports `totalram * mem_unit` = `totalram_pages << PAGE_SHIFT` bytes. A file
-/// of another file system (a fake tree, or LXCFS showing a container's limit) is read.
+/// of another file system (a fake tree, or LXCFS showing a container's limit) is read. For
+/// the default roots the file system type is asked once per process.
 /// A path with a NUL byte fails as Python's `open()` does: [`SystemError::EmbeddedNul`].
 pub fn total_memory(roots: &Roots) -> Result<TotalMemory, SystemError> {
     if roots.meminfo.as_os_str().as_bytes().contains(&0) {
         return Err(SystemError::EmbeddedNul);
     }
-    if statfs(&roots.meminfo).is_ok_and(|fs| fs.filesystem_type() == PROC_SUPER_MAGIC)
+    if roots.meminfo_is_procfs()
         && let Ok(info) = sysinfo()
     {
         return Ok(TotalMemory::Bytes(i128::from(info.ram_total())));
     }
-    let content = read_small(&roots.meminfo)
+    let content = read_small(&roots.meminfo, false)
         .map_err(|err| SystemError::from_io(&err, Some(roots.meminfo.clone())))?;
     mem_total_from_meminfo(&content)
 }

@@ -1,5 +1,8 @@
 //! [`Roots`]: where the cgroup and proc file systems are, so tests can point at fake trees.
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use nix::sys::statfs::{CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, PROC_SUPER_MAGIC, statfs};
 
 /// The cgroup and proc roots, with the paths of every file read below them joined once.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,6 +16,28 @@ pub struct Roots {
     pub(crate) memory_max: PathBuf,
     pub(crate) memory_limit_v1: PathBuf,
     pub(crate) meminfo: PathBuf,
+    /// Facts about the mounts below the roots, learnt once; `None`: asked on every call.
+    mounts: Option<MountFacts>,
+}
+
+/// What the mounts below the default roots are, asked once per process: a mount does not
+/// change its type under a running process (the same holds for a forked child, which
+/// inherits the mounts). Every fact is a file system type or the existence of
+/// `cgroup.controllers`, decided by the mount alone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct MountFacts {
+    cgroup_v2: OnceLock<bool>,
+    cpu_dir_is_cgroupfs: OnceLock<bool>,
+    memory_dir_is_cgroupfs: OnceLock<bool>,
+    meminfo_is_procfs: OnceLock<bool>,
+}
+
+/// Whether `dir` is the root or a directory of a kernel cgroup file system (v1 or v2).
+fn is_cgroupfs(dir: &Path) -> bool {
+    statfs(dir).is_ok_and(|fs| {
+        let kind = fs.filesystem_type();
+        kind == CGROUP_SUPER_MAGIC || kind == CGROUP2_SUPER_MAGIC
+    })
 }
 
 impl Roots {
@@ -35,7 +60,75 @@ impl Roots {
             meminfo: proc.join("meminfo"),
             cgroup,
             proc,
+            mounts: None,
         }
+    }
+
+    /// These roots, with the facts about their mounts (cgroup version, file system types)
+    /// learnt at first use and kept: for the real `/sys/fs/cgroup` and `/proc`, whose mounts
+    /// do not change under a running process. Not for fake trees a test rebuilds.
+    #[must_use]
+    pub fn with_mount_cache(mut self) -> Self {
+        self.mounts = Some(MountFacts::default());
+        self
+    }
+
+    /// `fact`, computed by `compute` on every call, or once when the mounts are cached.
+    fn fact(
+        &self,
+        field: fn(&MountFacts) -> &OnceLock<bool>,
+        compute: impl FnOnce() -> bool,
+    ) -> bool {
+        match &self.mounts {
+            Some(facts) => *field(facts).get_or_init(compute),
+            None => compute(),
+        }
+    }
+
+    /// Whether the cgroup root holds a `cgroup.controllers` regular file (cgroup v2).
+    pub(crate) fn cgroup_v2(&self, compute: impl FnOnce() -> bool) -> bool {
+        self.fact(|f| &f.cgroup_v2, compute)
+    }
+
+    /// Whether a short read of a CPU limit file (`cpu.max`, `cpu/cpu.cfs_*_us`) ends it:
+    /// true only for a kernel cgroup file system, and only when the mounts are cached (one
+    /// `statfs` per process). Those files hold one record, rendered whole by the first read
+    /// whose buffer is large enough, so a read shorter than its buffer reached the end.
+    pub(crate) fn cpu_files_end_at_short_read(&self, v2: bool) -> bool {
+        let Some(facts) = &self.mounts else {
+            return false;
+        };
+        let dir = if v2 {
+            self.cgroup.clone()
+        } else {
+            self.cgroup.join("cpu")
+        };
+        *facts.cpu_dir_is_cgroupfs.get_or_init(|| is_cgroupfs(&dir))
+    }
+
+    /// [`Roots::cpu_files_end_at_short_read`] for the memory limit files (`memory.max`,
+    /// `memory/memory.limit_in_bytes`).
+    pub(crate) fn memory_files_end_at_short_read(&self, v2: bool) -> bool {
+        let Some(facts) = &self.mounts else {
+            return false;
+        };
+        let dir = if v2 {
+            self.cgroup.clone()
+        } else {
+            self.cgroup.join("memory")
+        };
+        *facts
+            .memory_dir_is_cgroupfs
+            .get_or_init(|| is_cgroupfs(&dir))
+    }
+
+    /// Whether `<proc>/meminfo` is the kernel's procfs file (asked on every call unless the
+    /// mounts are cached).
+    pub(crate) fn meminfo_is_procfs(&self) -> bool {
+        self.fact(
+            |f| &f.meminfo_is_procfs,
+            || statfs(&self.meminfo).is_ok_and(|fs| fs.filesystem_type() == PROC_SUPER_MAGIC),
+        )
     }
 
     /// The cgroup root.
@@ -50,7 +143,9 @@ impl Roots {
 }
 
 impl Default for Roots {
+    /// `/sys/fs/cgroup` and `/proc`, with the mount cache
+    /// ([`Roots::with_mount_cache`]).
     fn default() -> Self {
-        Roots::new(Self::DEFAULT_CGROUP, Self::DEFAULT_PROC)
+        Roots::new(Self::DEFAULT_CGROUP, Self::DEFAULT_PROC).with_mount_cache()
     }
 }

@@ -8,8 +8,8 @@ use proptest::prelude::*;
 use sky_rs_system_core::{
     AsciiDigitsOnly, CpuCount, MemSize, MemoryLimit, MemoryUnit, OverrideFailure, Roots,
     SystemError, TotalMemory, affinity_cpu_count, cgroup_cpu_limit, cgroup_memory_limit, cpu_count,
-    cpu_count_override, mem_size_gb, mem_size_override, mem_total_from_meminfo, memory_override,
-    total_memory,
+    cpu_count_override, is_cgroup_v2, mem_size_gb, mem_size_override, mem_total_from_meminfo,
+    memory_override, total_memory,
 };
 use tempfile::TempDir;
 
@@ -268,6 +268,24 @@ fn the_real_machine() {
     let roots = Roots::new("/nonexistent-cgroup", "/proc");
     assert_eq!(count(&roots), Ok(affinity()));
     assert!(Path::new("/proc/meminfo").exists());
+}
+
+#[test]
+fn the_mount_cache_changes_no_answer() {
+    // The default roots learn their mounts once (cgroup version, file system types, short
+    // reads of kernel cgroup files); roots at the same paths without the cache ask every time.
+    let cached = Roots::default();
+    let fresh = Roots::new(Roots::DEFAULT_CGROUP, Roots::DEFAULT_PROC);
+    for _ in 0..3 {
+        assert_eq!(is_cgroup_v2(&cached), is_cgroup_v2(&fresh));
+        assert_eq!(cgroup_cpu_limit(&cached, &D), cgroup_cpu_limit(&fresh, &D));
+        assert_eq!(
+            cgroup_memory_limit(&cached, &D),
+            cgroup_memory_limit(&fresh, &D)
+        );
+        assert_eq!(total_memory(&cached), total_memory(&fresh));
+        assert_eq!(mem_size_gb(&cached, &D), mem_size_gb(&fresh, &D));
+    }
 }
 
 #[test]

@@ -20,7 +20,7 @@ use pyo3::exceptions::{PyAssertionError, PyRuntimeError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyInt, PyList, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyInt, PyList, PyString};
 use sky_rs_io_core::{self as core, FileHasher, HashAlgorithm, IoError};
 use sky_rs_py_support::{Fallback, NativePath, native_path, raised_from};
 
@@ -43,11 +43,6 @@ thread_local! {
     /// the allocation (and the page faults of a fresh `mmap`) of every call.
     static TAIL_STORAGE: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
 }
-
-/// Above this file size, `hash_file` hands md5, sha384 and sha512 to OpenSSL through `hashlib`
-/// (see [`HashAlgorithm::slower_than_openssl`]); below it, per-call overhead dominates and the
-/// Rust hasher wins.
-const OPENSSL_ABOVE: u64 = 1024 * 1024;
 
 /// Bytes hashed with the GIL released between two checks for a pending signal (Ctrl-C).
 const HASH_SEGMENT: u64 = 64 * 1024 * 1024;
@@ -159,27 +154,44 @@ fn hash_with_hashlib<'py>(
     let (file, _) = py
         .detach(|| core::open_file(path))
         .map_err(|e| to_py_err(py, &e, Some(&native.filename)))?;
-    feed_hashlib(py, file, hash_alg)
+    feed_hashlib(py, &[], file, hash_alg)
 }
 
-/// `hashlib.new(hash_alg)` fed with the rest of `file`, read in Rust with the GIL released.
+/// `hashlib.new(hash_alg)` fed with `start` (bytes already read from `file`), then with the
+/// rest of `file`, read in Rust with the GIL released.
 fn feed_hashlib<'py>(
     py: Python<'py>,
+    start: &[u8],
     mut file: File,
     hash_alg: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     static NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let hash = NEW.import(py, "hashlib", "new")?.call1((hash_alg,))?;
-    let mut buffer = vec![0u8; HASHLIB_READ_SIZE];
+    if !start.is_empty() {
+        hash.call_method1(intern!(py, "update"), (PyBytes::new(py, start),))?;
+    }
+    // One `bytearray`, read into in place and handed whole to `update`: no copy per chunk
+    // (a copy would cost ~2 % at these hash rates, enough to trail the Python reference).
+    let chunk = PyByteArray::new_with(py, HASHLIB_READ_SIZE, |_| Ok(()))?;
     loop {
+        #[expect(unsafe_code, reason = "reading into our own bytearray; see SAFETY")]
+        // SAFETY: `chunk` was made here and is never given to Python code that keeps it
+        // (`update` only reads it while it runs, and returns before this line runs again), so
+        // nothing else can resize, read or write its buffer while this slice lives.
+        let buffer = unsafe { chunk.as_bytes_mut() };
         let read = py
-            .detach(|| read_some(&mut file, &mut buffer))
+            .detach(|| read_some(&mut file, buffer))
             .map_err(|e| to_py_err(py, &IoError::Read(e), None))?;
         if read == 0 {
             return Ok(hash);
         }
         py.check_signals()?;
-        hash.call_method1(intern!(py, "update"), (PyBytes::new(py, &buffer[..read]),))?;
+        if read == HASHLIB_READ_SIZE {
+            hash.call_method1(intern!(py, "update"), (&chunk,))?;
+        } else {
+            let part = PyBytes::new(py, &buffer[..read]);
+            hash.call_method1(intern!(py, "update"), (part,))?;
+        }
     }
 }
 
@@ -213,10 +225,14 @@ fn hash_file<'py>(
     let job = py
         .detach(|| FileHasher::open(path, algorithm))
         .map_err(|e| to_py_err(py, &e, filename))?;
-    if algorithm.slower_than_openssl() && job.size() > OPENSSL_ABOVE {
+    if algorithm
+        .openssl_above()
+        .is_some_and(|above| job.size() > above)
+    {
         // Long inputs of these algorithms hash faster in OpenSSL: hand the open file to a real
         // `hashlib` object (it behaves like ours, being the original).
-        return feed_hashlib(py, job.into_file(), hash_alg);
+        let (start, file) = job.into_parts();
+        return feed_hashlib(py, &start, file, hash_alg);
     }
     let (mut job, mut done) = py
         .detach(|| {
