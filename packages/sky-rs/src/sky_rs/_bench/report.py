@@ -56,8 +56,8 @@ def table(records: list[Record]) -> tuple[list[str], list[list[str]]]:
     cells = [[get(r) for _, get in COLUMNS] for r in records]
     keep = [i for i in range(len(COLUMNS)) if any(row[i] is not None for row in cells)]
     header = [COLUMNS[i][0] for i in keep]
-    blank = {0}  # the headline mark: blank, not n/a
-    rows = [[row[i] or ("" if i in blank else "n/a") for i in keep] for row in cells]
+    blank = {"", "syscalls Py/Rust"}  # headline cases only: blank elsewhere, not n/a
+    rows = [[row[i] or ("" if COLUMNS[i][0] in blank else "n/a") for i in keep] for row in cells]
     return header, rows
 
 
