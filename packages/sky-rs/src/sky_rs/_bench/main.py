@@ -123,9 +123,10 @@ def bench(
     if warning:
         lines.append(warning)
     document = build_json(records, settings, meta_result, gil_result, started, seconds)
+    load = f" (load {started['load'][0]:.2f} at start)" if started["load"] else ""
     heading = (
         f"sky-rs bench ({document['mode']}, {seconds:.0f} s): {cpu_model()},"
-        f" {document['machine']['cores_usable']} usable cores,"
+        f" {document['machine']['cores_usable']} usable cores{load},"
         f" Python {document['machine']['python_version']}; backends "
         + ", ".join(f"{d} {e['backend']}" for d, e in document["backends"]["domains"].items())
     )
