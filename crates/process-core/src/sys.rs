@@ -56,3 +56,38 @@ pub fn fork_generation() -> Option<u64> {
     });
     registered.then(|| FORK_GENERATION.load(std::sync::atomic::Ordering::Relaxed))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[expect(unsafe_code, reason = "fork and _exit in a test; see SAFETY")]
+    fn a_forked_child_sees_a_new_generation() {
+        let parent = fork_generation();
+        assert!(
+            parent.is_some(),
+            "the pthread_atfork handler could not be registered"
+        );
+        // SAFETY: the child only reads a static atomic (the `OnceLock` is initialised above, so
+        // `fork_generation` takes no lock) and leaves with `_exit`, running no destructor.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0, "fork failed");
+        if pid == 0 {
+            let moved = fork_generation()
+                .zip(parent)
+                .is_some_and(|(c, p)| c == p + 1);
+            // SAFETY: `_exit` ends the child at once, as a forked child of a threaded process must.
+            unsafe { libc::_exit(i32::from(!moved)) };
+        }
+        let mut status = 0;
+        // SAFETY: waits for our own child; `status` is a live, exclusively borrowed int.
+        let waited = unsafe { libc::waitpid(pid, &raw mut status, 0) };
+        assert_eq!(waited, pid);
+        assert!(
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+            "{status}"
+        );
+        assert_eq!(fork_generation(), parent, "the parent's generation moved");
+    }
+}
