@@ -2,15 +2,30 @@
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: help
-help: ## Show this help
-	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+help: ## Show this help (colour only on a terminal)
+	@if [ -t 1 ]; then c='\033[36m'; r='\033[0m'; else c=''; r=''; fi; \
+	grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+	awk -v c="$$c" -v r="$$r" 'BEGIN {FS = ":.*?## "}; {printf "  %s%-8s%s %s\n", c, $$1, r, $$2}'
 
 .PHONY: install
 install: ## Create .venv with every package (builds the Rust wheels)
 	uv sync --locked
 
+.PHONY: lint
+lint: ## cargo fmt --check, clippy -D warnings, ruff, ruff format --check, mypy --strict
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	uv run --locked ruff check .
+	uv run --locked ruff format --check .
+	uv run --locked mypy
+
 .PHONY: test
-test: ## Run the whole test suite (same as CI: bash scripts/test.sh)
+test: ## The fast inner loop: cargo test and pytest (no lints, no install proof)
+	cargo test --workspace --locked
+	uv run --locked pytest
+
+.PHONY: all
+all: ## Everything CI runs (same as bash scripts/test.sh; about 7 minutes)
 	bash scripts/test.sh
 
 .PHONY: bench

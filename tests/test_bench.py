@@ -1,18 +1,37 @@
-"""Smoke tests of ``sky-rs bench``: the structure of its output, never its timings."""
+"""Tests of ``sky-rs bench``: the structure of its output and its rules, never its timings.
+
+One quick run in a subprocess (piped, ``COLUMNS=100``) backs the checks of what a user sees;
+smaller runs in-process check the summaries, the floor rules and the optional parts.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
-from sky_rs._bench.cases import tail_bytes
-from sky_rs._bench.report import HEADLINE_FUNCTIONS, fmt_ns, fmt_ratio
-from sky_rs._domains import FUNCTIONS
+import sky_rs
+from sky_rs._bench import runner as runner_module
+from sky_rs._bench.cases import (
+    TABLE,
+    Case,
+    FloorPart,
+    build_cases,
+    human_bytes,
+    inputs,
+    tail_bytes,
+)
+from sky_rs._bench.report import HEADLINE_FUNCTIONS, load_warning, table
+from sky_rs._bench.runner import Record, Runner
+from sky_rs._bench.timing import Settings, Timing, fmt_ns, fmt_ratio
+from sky_rs._domains import DOMAINS, FUNCTIONS, TWELVE
 from sky_rs.cli import main
-
-from tests.conftest import rust_module
 
 RECORD_KEYS = {
     "function",
@@ -28,41 +47,65 @@ RECORD_KEYS = {
     "rust",
     "floor_components",
     "floor_status",
+    "floor_note",
     "rust_status",
+    "syscalls_per_call",
 }
 TIMING_KEYS = {"min_ns", "median_ns", "repeats", "loops", "method", "samples_ns"}
+TINY = Settings(quick=True, target_s=0.001, repeats=1, wall_runs=1)
 
 
-def _positive_or_none(value: object) -> bool:
-    return value is None or (isinstance(value, (int, float)) and value > 0)
+def sky_rs_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``sky-rs ARGS`` in a fresh process, stdout and stderr piped (so not terminals)."""
+    return subprocess.run(
+        [sys.executable, "-m", "sky_rs.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=600,
+        check=False,
+    )
 
 
-def test_only_runs_the_named_functions(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["bench", "--quick", "--only", "format_float", "--only", "is_process_alive"]) == 0
-    out = capsys.readouterr().out
-    assert "format_float" in out
-    assert "is_process_alive" in out
-    assert "read_last_n_lines" not in out
-    assert "Headline cases (2 of 2 functions)" in out
-    assert "Meta-package" in out
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    tmp = tmp_path_factory.mktemp("bench")
+    json_path, html_path = tmp / "bench.json", tmp / "bench.html"
+    proc = sky_rs_cli(
+        "bench", "--quick", "--json", str(json_path), "--html", str(html_path), COLUMNS="100"
+    )
+    assert proc.returncode == 0, proc.stderr
+    return SimpleNamespace(
+        out=proc.stdout,
+        err=proc.stderr,
+        document=json.loads(json_path.read_text()),
+        html=html_path.read_text(),
+    )
 
 
-def test_unknown_function_lists_the_valid_names(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["bench", "--only", "no_such_function"]) == 2
-    err = capsys.readouterr().err
-    assert "no_such_function" in err
-    assert all(name in err for name in FUNCTIONS)
+def test_piped_quick_run_has_no_escape_codes(quick_run: SimpleNamespace) -> None:
+    assert "\x1b" not in quick_run.out
+    assert "\x1b" not in quick_run.err
+    assert "\r" not in quick_run.err
 
 
-def test_quick_run_writes_json_and_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    json_path, html_path = tmp_path / "bench.json", tmp_path / "bench.html"
-    assert main(["bench", "--quick", "--json", str(json_path), "--html", str(html_path)]) == 0
-    out = capsys.readouterr().out
-    assert "speed-up" in out
-    assert "Rust slower than Python:" in out
-    assert "from the floor:" in out
+def test_piped_progress_is_a_plain_line_per_case(quick_run: SimpleNamespace) -> None:
+    progress = [line for line in quick_run.err.splitlines() if line.startswith("bench [")]
+    assert len(progress) >= len(quick_run.document["records"])
+    assert re.fullmatch(r"bench \[ *1/\d+\] read_last_n_lines .*", progress[0])
 
-    document = json.loads(json_path.read_text())
+
+def test_every_function_name_in_full_at_100_columns(quick_run: SimpleNamespace) -> None:
+    lines = quick_run.out.splitlines()
+    # The table: after the heading line (not wrapped when piped), up to the explanation.
+    table_lines = lines[1 : lines.index(next(x for x in lines if x.startswith("Times per")))]
+    for name in FUNCTIONS:
+        assert any(re.search(rf"(^|\s){name}(\s|$)", line) for line in table_lines), name
+    assert max(len(line.rstrip()) for line in table_lines) <= 100
+
+
+def test_quick_run_json(quick_run: SimpleNamespace) -> None:
+    document = quick_run.document
     assert document["mode"] == "quick"
     assert {"cpu_model", "cores_logical", "python_version"} <= document["machine"].keys()
     assert set(document["backends"]["domains"]) == {"io", "string", "system", "process"}
@@ -73,27 +116,184 @@ def test_quick_run_writes_json_and_html(tmp_path: Path, capsys: pytest.CaptureFi
         assert record.keys() >= RECORD_KEYS, record["function"]
         assert record["python_ns"] > 0
         assert record["python"].keys() >= TIMING_KEYS
-        assert record["python"]["repeats"] >= 1
-        assert record["python"]["loops"] >= 1
         for key in ("rust_ns", "floor_ns", "speedup", "distance", "ceiling"):
-            assert _positive_or_none(record[key]), (record["function"], key)
-        if record["rust"] is not None:
-            assert record["rust"].keys() >= TIMING_KEYS
+            value = record[key]
+            assert value is None or value > 0, (record["function"], key)
+        # A floor is a lower bound: a distance under 1 is never reported.
+        assert record["distance"] is None or record["distance"] >= 1
         for component in record["floor_components"]:
             assert {"name", "ns", "source"} <= component.keys()
-            assert _positive_or_none(component["ns"])
     summary = document["summary"]
     assert summary["headline"]["expected"] == len(HEADLINE_FUNCTIONS)
-    assert {"slower_than_python", "far_from_floor", "all"} <= summary.keys()
+    assert {"slower_than_python", "far_from_floor", "all", "floors_corrected"} <= summary.keys()
     assert document["meta_overhead"]["function"] == "format_float"
     assert document["gil_release"]["backends"]
 
-    html = html_path.read_text()
+
+def test_quick_run_summary(quick_run: SimpleNamespace) -> None:
+    out = quick_run.out
+    assert "speed-up" in out
+    assert "Headline cases (one case each of 12 of the 12 functions" in out
+    assert "Rust slower than Python:" in out
+    assert re.search(r"All cases \(\d+ cases of 14 functions; Rust on \d+\)", out)
+    assert "µs" in out
+    assert not re.search(r"\b1000 ns\b", out)
+
+
+def test_quick_run_html(quick_run: SimpleNamespace) -> None:
+    html = quick_run.html
     assert html.startswith("<!DOCTYPE html>")
     assert "<svg" in html
     assert "<table" in html
     assert "<script" not in html
     assert not re.search(r"https?://", html)
+    assert 'class="legend' in html
+    assert "target 8.5x" in html and "goal for the mean speed-up" in html
+    assert "limit 2x" in html and "twice what no implementation could avoid" in html
+    assert "★ read_last_n_lines" in html
+
+
+def test_output_paths_are_checked_before_measuring(tmp_path: Path) -> None:
+    for args in (["--html", "/nonexistent/x.html"], ["--json", str(tmp_path)]):
+        proc = sky_rs_cli("bench", "--quick", *args)
+        assert proc.returncode == 2, proc
+        assert proc.stdout == ""
+        assert len(proc.stderr.splitlines()) == 1, proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert proc.stderr.startswith(f"sky-rs bench: {args[0]} {args[1]}: ")
+
+
+def test_version_and_bare_command() -> None:
+    version = sky_rs_cli("--version")
+    assert version.returncode == 0
+    assert version.stdout.strip() == f"sky-rs {sky_rs.__version__}"
+    bare = sky_rs_cli()
+    assert bare.returncode == 2
+    assert bare.stderr.startswith("usage: sky-rs")
+    assert all(command in bare.stderr for command in ("doctor", "bench", "migrate"))
+
+
+def test_only_runs_the_named_functions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "--quick", "--only", "format_float", "--only", "is_process_alive"]) == 0
+    out = capsys.readouterr().out
+    assert "format_float" in out
+    assert "is_process_alive" in out
+    assert "read_last_n_lines" not in out
+    assert "Headline cases (one case each of 2 of the 12 functions; Rust on 2)" in out
+    assert "Meta-package" in out
+    assert "GIL release" not in out  # --gil defaults to off without a hashing function
+
+
+def test_only_an_extra_function_says_what_was_measured(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["bench", "--quick", "--only", "hash_files", "--no-gil"]) == 0
+    out = capsys.readouterr().out
+    assert "0 of 0" not in out
+    assert "Headline cases: none selected" in out
+    assert "All cases (1 case of 1 function; Rust on 1)" in out
+    assert "GIL release" not in out
+
+
+def test_unknown_function_lists_the_valid_names(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "--only", "no_such_function"]) == 2
+    err = capsys.readouterr().err
+    assert "no_such_function" in err
+    assert all(name in err for name in FUNCTIONS)
+
+
+def test_without_rich_one_line_with_the_install_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "rich", None)
+    assert main(["bench", "--quick", "--only", "format_float"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert 'pip install "sky-rs[cli]"' in err
+
+
+def test_without_the_floor_extension_the_bench_runs_and_says_why(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "sky_rs_floor", None)
+    assert main(["bench", "--quick", "--only", "base36_encode", "--only", "format_float"]) == 0
+    captured = capsys.readouterr()
+    assert "Floors unavailable: sky_rs_floor is not importable" in captured.out
+    assert "uv sync" in captured.out
+    assert "floors unavailable" in captured.err
+    header = next(line for line in captured.out.splitlines() if "function" in line)
+    assert "floor" not in header.replace("function", "")  # the empty columns are hidden
+    assert "distance" not in header
+    assert "speed-up" in header
+
+
+def test_a_floor_above_rust_is_remeasured_and_never_gives_a_distance_under_1(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bench = Runner(TINY)
+    # A floor extension whose floor is absurdly high: as if every round hit a burst of load.
+    bench.floor_module = SimpleNamespace(noop=lambda *a, **k: None, floor=lambda k, a, n: 1e9)
+    bench.floor_missing = ""
+    case = Case(
+        "format_float",
+        "3.14159, precision=2",
+        (3.14159, 2),
+        parts=(FloorPart("fake", "fake", None),),
+    )
+    record = bench.measure(case)
+    assert record.rust is not None
+    assert record.measured_floor_ns is not None and record.measured_floor_ns > record.rust.min_ns
+    assert record.distance == 1.0
+    assert record.floor_note.startswith("floor mis-measured")
+    assert record.python.repeats == 1 and record.rust.repeats == 2  # re-measured once
+
+
+def test_syscall_column_when_the_counter_is_there(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[tuple[str, str]] = []
+
+    def per_call(setup: str, stmt: str) -> float:
+        calls.append((setup, stmt))
+        return 3.0
+
+    monkeypatch.setattr(runner_module, "load_syscall_counter", lambda: per_call)
+    assert main(["bench", "--quick", "--only", "format_float"]) == 0
+    out = capsys.readouterr().out
+    assert "syscalls" in out and "3/3" in out
+    assert [stmt for _, stmt in calls] == ["f(*args)", "f(*args)"]
+
+
+def test_every_headline_case_gives_a_runnable_trace_pair() -> None:
+    """The (setup, stmt) pair of each headline case runs in a fresh namespace."""
+    with inputs(quick=True) as data:
+        cases = [c for c in build_cases(set(TWELVE), data) if c.headline]
+        assert sorted(c.function for c in cases) == sorted(TWELVE)
+        for case in cases:
+            for module in ("sky_rs.fallback", DOMAINS[case.domain].module):
+                setup, stmt = case.trace(module)
+                namespace: dict[str, Any] = {}
+                exec(setup, namespace)
+                exec(stmt, namespace)
+
+
+def test_the_case_table_covers_every_function() -> None:
+    assert list(TABLE) == list(FUNCTIONS)
+
+
+def test_empty_columns_are_hidden() -> None:
+    timing = Timing((100.0,), 1, "timeit")
+    record = Record(Case("format_float", "x", (1.0,)), timing, None, "n/a: python")
+    header, rows = table([record])
+    assert header == ["function", "case", "Python"]
+    assert rows == [["format_float", "x", "100 ns"]]
+
+
+def test_load_warning() -> None:
+    assert load_warning([0.0, 0.0, 0.0]) is None
+    assert load_warning(None) is None
+    warning = load_warning([1000.0, 0.0, 0.0])
+    assert warning is not None and "usable cores" in warning and "Re-run" in warning
 
 
 def test_tail_bytes_covers_the_last_lines() -> None:
@@ -105,43 +305,22 @@ def test_tail_bytes_covers_the_last_lines() -> None:
 def test_formatting() -> None:
     assert fmt_ns(None) == "n/a"
     assert fmt_ns(95.25) == "95.2 ns"
+    assert fmt_ns(999.4) == "999 ns"
+    assert fmt_ns(999.6) == "1.00 µs"
+    assert fmt_ns(1000.0) == "1.00 µs"
     assert fmt_ns(1234.0) == "1.23 µs"
     assert fmt_ns(2.5e9) == "2.50 s"
     assert fmt_ratio(12.34) == "12.3x"
     assert fmt_ratio(0.5) == "0.50x"
+    assert human_bytes(4096) == "4 KiB"
+    assert human_bytes(1_000_000) == "1 MB"
+    assert human_bytes(1024 * 1024) == "1 MiB"
 
 
-def test_io_floor_kinds(tmp_path: Path) -> None:
-    """The io wheel's hidden ``_floor`` times each kind the bench uses."""
-    io = rust_module("io")
-    data = tmp_path / "data.bin"
-    data.write_bytes(b"line\n" * 1000)
-    for kind, arg in (
-        ("read_tail", (str(data), 100)),
-        ("read_all", str(data)),
-        ("bind", 0),
-        ("hash_memory", ("sha256", 4096)),
-        ("hash_memory", ("MD5", 4096)),
-        ("py_strings", ["a\n", "b"]),
-    ):
-        assert io._floor(kind, arg, 3) > 0, kind
-    with pytest.raises(ValueError, match="unknown floor kind"):
-        io._floor("nope", None, 1)
-    with pytest.raises(FileNotFoundError):
-        io._floor("read_all", str(tmp_path / "missing"), 1)
+def test_every_case_kind_is_a_floor_kind() -> None:
+    """Each floor part names a kind ``sky_rs_floor`` has (tests/test_floor_ext.py tests them)."""
+    import sky_rs_floor
 
-
-def test_system_floor_kinds(tmp_path: Path) -> None:
-    """The system wheel's hidden ``_floor``: a missing cgroup file is an answer, not an error."""
-    system = rust_module("system")
-    for kind, arg in (
-        ("sched_getaffinity", None),
-        ("sysconf_nprocessors_onln", None),
-        ("sysinfo", None),
-        ("stat", str(tmp_path / "cgroup.controllers")),
-        ("read", str(tmp_path / "cpu.max")),
-        ("read", "/proc/self/status"),
-    ):
-        assert system._floor(kind, arg, 3) > 0, kind
-    with pytest.raises(ValueError, match="unknown floor kind"):
-        system._floor("nope", None, 1)
+    with inputs(quick=True) as data:
+        kinds = {p.kind for c in build_cases(set(FUNCTIONS), data) for p in c.parts}
+    assert kinds <= set(sky_rs_floor.KINDS)

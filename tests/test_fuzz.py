@@ -71,7 +71,12 @@ RAN: collections.Counter[str] = collections.Counter()
 @pytest.fixture(scope="module", autouse=True)
 def example_summary(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
-    lines = [f"fuzz examples (target {EXAMPLES} per function, profile max {PROFILE_EXAMPLES}):"]
+    profile = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+    lines = [
+        f"fuzz examples per function: {EXAMPLES} (profile {profile}: {PROFILE_EXAMPLES} examples;"
+        " this differential module runs 25 unless the profile is fuzz or SKY_RS_FUZZ_EXAMPLES"
+        " is set):"
+    ]
     lines += [f"  {name:34s} {RAN[name]:>8,d}" for name in FUNCTIONS]
     lines.append(f"  {'total':34s} {sum(RAN.values()):>8,d}")
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")

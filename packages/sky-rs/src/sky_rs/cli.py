@@ -1,7 +1,8 @@
 """The ``sky-rs`` command line: ``doctor``, ``bench``, ``migrate`` and ``run``.
 
-Each subcommand lives in its own module with ``add_arguments(parser)`` and ``run(args) -> int``.
-Those modules keep their top level light: heavy imports (libcst, rich) happen inside ``run``.
+Each subcommand lives in its own module with ``add_arguments(parser)`` and ``run(args) -> int``;
+adding one is one row in ``_COMMANDS``. Those modules keep their top level light: heavy imports
+(libcst, rich) happen inside ``run``. Bare ``sky-rs`` prints the help and exits 2.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ _COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from sky_rs import __version__
+
     parser = argparse.ArgumentParser(
         prog="sky-rs", description="Fast, drop-in Rust versions of SkyPilot's hot utilities."
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"sky-rs {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = {}
     for name, (module_name, help_text) in _COMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
@@ -34,6 +38,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         module.add_arguments(sub_parser)
         modules[name] = module
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # for the record (bench --json)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
     result: int = modules[args.command].run(args)
     return result
 

@@ -1,54 +1,64 @@
-"""What ``sky-rs bench`` measures: realistic inputs, one case per function call, and the
-floor of each case.
+"""What ``sky-rs bench`` measures: realistic inputs, and a table of cases per function.
 
 The floor of a case is what no implementation could beat on this machine:
 ``floor_ns = noop_call_ns + sum(syscall_ns * scale) [+ hash_compute_ns]``, where
 
-- ``noop_call_ns`` is the wheel's ``_noop`` (a PyO3 function that does nothing) called with
+- ``noop_call_ns`` is ``sky_rs_floor.noop`` (a PyO3 function that does nothing) called with
   the same arguments: the price of crossing from Python into Rust;
 - each syscall part is the system calls the function cannot avoid, timed alone inside Rust
-  by the wheel's hidden ``_floor(kind, arg, iterations)``;
+  by ``sky_rs_floor.floor(kind, arg, iterations)``;
 - ``hash_compute_ns`` (hashing only) is the file size times the best bytes-per-second of
-  one core: the faster of OpenSSL (through ``hashlib``, in memory) and the Rust core's own
-  hasher (in memory).
+  one core: the faster of OpenSSL (through ``hashlib``, in memory) and the Rust hasher.
+
+``sky_rs_floor`` is a private extension of this repository (``uv sync`` builds it); it is
+never published, so the published wheels hold only the API.
+
+Each function has one entry in :data:`TABLE`: a function of the inputs giving its cases.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
+import itertools
 import os
 import random
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
 from sky_rs import fallback
-from sky_rs._domains import DOMAINS
+from sky_rs._domains import REGISTRY
 
-MIB = 1024 * 1024
+KIB = 1024
+MIB = 1024 * KIB
 HASH_SUFFIX = ".hexdigest()"
 """Appended to every timed hashing call, on both backends: callers always finish with it."""
+HASH_ALGORITHMS = ("md5", "sha1", "sha256", "sha384", "sha512")
+HASH_SIZES = (4 * KIB, 64 * KIB, 1_000_000, MIB, 16 * MIB, 100 * MIB)
+"""1 MB (10^6 B) sits just below the 1 MiB size where the Rust core may change hasher."""
+QUICK_HASH_SIZES = {4 * KIB: HASH_ALGORITHMS, 1_000_000: HASH_ALGORITHMS, 16 * MIB: ("sha256",)}
+"""``--quick``: two small sizes for every algorithm, and one wall-clock case."""
+WALL_SIZE = 16 * MIB
+"""Hashing a file this big or bigger is timed by wall clock over single runs."""
 FREE_PORT_START = 40000
 LOG_SIZE = 10 * MIB
+CGROUP = "/sys/fs/cgroup"
 
 
 @dataclass(frozen=True)
 class FloorPart:
-    """System calls one case cannot avoid, timed alone by ``sky_rs_<domain>._floor``."""
+    """System calls one case cannot avoid, timed alone by ``sky_rs_floor.floor(kind, arg)``."""
 
     label: str
-    domain: str
     kind: str
     arg: Any
     scale: float = 1.0
     """How many times the case pays for this part (e.g. 64 files over 2 cores: 32)."""
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.domain, self.kind, repr(self.arg))
 
 
 @dataclass(frozen=True)
@@ -60,55 +70,41 @@ class HashWork:
     scale: float = 1.0
 
 
-@dataclass(frozen=True)
-class Reference:
-    """An extra implementation shown beside the two backends (e.g. ``psutil.pid_exists``)."""
-
-    name: str
-    func: Any
-    args: tuple[Any, ...]
-
-
 @dataclass
 class Case:
-    """One benchmarked call: ``sky_rs.<function>(*args, **kwargs)<suffix>``."""
+    """One benchmarked call: ``sky_rs.<function>(*args)<suffix>``."""
 
     function: str
     case: str
     args: tuple[Any, ...]
-    kwargs: Mapping[str, Any] = field(default_factory=dict)
     headline: bool = False
     suffix: str = ""
     wall: bool = False
     """Too slow to loop: timed by wall clock over single runs."""
     parts: tuple[FloorPart, ...] = ()
     hashing: HashWork | None = None
-    references: tuple[Reference, ...] = ()
+    references: tuple[tuple[str, Any], ...] = ()
+    """Other implementations of the same call, by name (e.g. ``psutil.pid_exists``)."""
     note: str = ""
+    trace_args: str | None = None
+    """Python source of the arguments for the syscall count (run in another process), when
+    ``repr`` of ``args`` would be wrong there (e.g. that process's own pid)."""
 
     @property
     def domain(self) -> str:
-        return next(d.name for d in DOMAINS.values() if self.function in d.functions)
+        return REGISTRY[self.function].domain
 
-
-@dataclass(frozen=True)
-class Sizes:
-    """Input sizes; quick mode shrinks the big files, and says so in the case names."""
-
-    big_file: int
-    many_files: int
-    many_file_size: int
-    gil_file: int
-
-    @classmethod
-    def for_mode(cls, quick: bool) -> Sizes:
-        if quick:
-            return cls(big_file=16 * MIB, many_files=64, many_file_size=MIB // 4, gil_file=32 * MIB)
-        return cls(big_file=100 * MIB, many_files=64, many_file_size=4 * MIB, gil_file=200 * MIB)
+    def trace(self, module: str) -> tuple[str, str]:
+        """``(setup, stmt)`` making this call with ``module``'s function, for a syscall count
+        in a fresh process (``sky_rs._bench.syscalls.per_call``)."""
+        text = self.trace_args or "".join(f"{a!r}, " for a in self.args)
+        setup = f"import os\nfrom {module} import {self.function} as f\nargs = ({text})"
+        return setup, f"f(*args){self.suffix}"
 
 
 def human_bytes(size: int) -> str:
-    for unit, step in (("GB", 1024**3), ("MB", MIB), ("KB", 1024)):
+    """``4 KiB``, ``1 MiB``, ``1 MB`` (10^6 B): binary and decimal units kept apart."""
+    for unit, step in (("GiB", 1024**3), ("MiB", MIB), ("KiB", KIB), ("MB", 10**6)):
         if size >= step and size % step == 0:
             return f"{size // step} {unit}"
     return f"{size} B"
@@ -117,73 +113,54 @@ def human_bytes(size: int) -> str:
 class Inputs:
     """The benchmark's input files, made on demand in one temporary directory."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, quick: bool) -> None:
         self.root = root
-        self._made: dict[str, Any] = {}
+        self.quick = quick
         self._rng = random.Random(20240611)
         self._block = self._rng.randbytes(MIB)
 
     def blob(self, name: str, size: int) -> str:
         """A file of ``size`` pseudo-random bytes."""
-        key = f"blob:{name}:{size}"
-        if key not in self._made:
-            path = self.root / name
+        path = self.root / name
+        if not path.exists():
             with open(path, "wb") as f:
                 for offset in range(0, size, MIB):
                     f.write(self._block[: min(MIB, size - offset)])
-            self._made[key] = str(path)
-        path_str: str = self._made[key]
-        return path_str
+        return str(path)
 
-    def uuid4_hex(self) -> str:
-        """A uuid4 as 32 hex digits (seeded, so every run encodes the same one)."""
-        return uuid.UUID(int=random.Random(4).getrandbits(128), version=4).hex
-
-    def blobs(self, prefix: str, count: int, size: int) -> list[str]:
-        return [self.blob(f"{prefix}-{i:03d}.bin", size) for i in range(count)]
-
+    @functools.cached_property
     def log(self) -> tuple[str, bytes]:
-        """A 10 MB log of realistic lines ending with a newline: its path and content."""
-        if "log" not in self._made:
-            rng = self._rng
-            lines = []
-            size = 0
-            step = 0
-            while size < LOG_SIZE:
-                step += 1
-                line = (
-                    f"I 06-11 {step // 3600 % 24:02d}:{step // 60 % 60:02d}:{step % 60:02d} "
-                    f"trainer.py:{rng.randint(40, 900)}] job-{rng.randint(1, 8)} "
-                    f"step {step}: loss={rng.random():.4f} lr={rng.random() * 1e-3:.2e} "
-                    f"throughput={rng.uniform(900, 1300):.1f} samples/s"
-                    f"{' WARN slow rank ' + str(rng.randint(0, 63)) if step % 97 == 0 else ''}\n"
-                )
-                lines.append(line)
-                size += len(line)
-            data = "".join(lines).encode()
-            path = self.root / "train.log"
-            path.write_bytes(data)
-            self._made["log"] = (str(path), data)
-        result: tuple[str, bytes] = self._made["log"]
-        return result
+        """A 10 MiB log of realistic lines ending with a newline: its path and content."""
+        rng, size = self._rng, 0
+        lines: list[str] = []
+        while size < LOG_SIZE:
+            step = len(lines) + 1
+            lines.append(
+                f"I 06-11 {step // 3600 % 24:02d}:{step // 60 % 60:02d}:{step % 60:02d} "
+                f"trainer.py:{rng.randint(40, 900)}] job-{rng.randint(1, 8)} "
+                f"step {step}: loss={rng.random():.4f} lr={rng.random() * 1e-3:.2e} "
+                f"throughput={rng.uniform(900, 1300):.1f} samples/s"
+                f"{' WARN slow rank ' + str(rng.randint(0, 63)) if step % 97 == 0 else ''}\n"
+            )
+            size += len(lines[-1])
+        data = "".join(lines).encode()
+        (self.root / "train.log").write_bytes(data)
+        return str(self.root / "train.log"), data
 
     def directory(self, entries: int) -> str:
         """A directory holding ``entries`` empty files."""
-        key = f"dir:{entries}"
-        if key not in self._made:
-            path = self.root / f"mount-{entries}"
+        path = self.root / f"mount-{entries}"
+        if not path.exists():
             path.mkdir()
             for i in range(entries):
                 (path / f"file-{i:04d}.txt").touch()
-            self._made[key] = str(path)
-        path_str: str = self._made[key]
-        return path_str
+        return str(path)
 
 
 @contextmanager
-def inputs() -> Iterator[Inputs]:
+def inputs(quick: bool) -> Iterator[Inputs]:
     with TemporaryDirectory(prefix="sky-rs-bench-") as tmp:
-        yield Inputs(Path(tmp))
+        yield Inputs(Path(tmp), quick)
 
 
 def tail_bytes(data: bytes, n: int) -> int:
@@ -195,27 +172,15 @@ def tail_bytes(data: bytes, n: int) -> int:
     return len(data) - pos
 
 
-def first_free_port(start: int) -> int:
-    """The port ``find_free_port(start)`` returns now (the fallback's own search)."""
-    return fallback.find_free_port(start)
-
-
 def pid_sample(count: int) -> tuple[list[int], int]:
     """``count`` pids, half (at most) of live processes, the rest free pids: (pids, live)."""
     live = sorted(int(name) for name in os.listdir("/proc") if name.isdigit())[: count // 2]
     try:
-        with open("/proc/sys/kernel/pid_max") as f:
-            pid_max = int(f.read())
+        pid_max = int(Path("/proc/sys/kernel/pid_max").read_text())
     except (OSError, ValueError):
         pid_max = 32768
-    taken = set(live)
-    dead: list[int] = []
-    candidate = pid_max - 1
-    while len(live) + len(dead) < count and candidate > 1:
-        if candidate not in taken and not os.path.exists(f"/proc/{candidate}"):
-            dead.append(candidate)
-        candidate -= 1
-    return live + dead, len(live)
+    free = (p for p in range(pid_max - 1, 1, -1) if not os.path.exists(f"/proc/{p}"))
+    return live + list(itertools.islice(free, count - len(live))), len(live)
 
 
 def usable_cores() -> int:
@@ -225,242 +190,217 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def build_cases(selected: set[str], data: Inputs, quick: bool) -> list[Case]:
-    """Every case of the selected functions, in domain order; inputs made as needed."""
-    sizes = Sizes.for_mode(quick)
-    cases: list[Case] = []
-    want = selected.__contains__
+def _cgroup_file(v2: str, v1: str) -> str:
+    return f"{CGROUP}/{v2}" if os.path.isfile(f"{CGROUP}/cgroup.controllers") else f"{CGROUP}/{v1}"
 
-    if want("read_last_n_lines"):
-        log, content = data.log()
-        for n, headline in ((10, True), (1000, False)):
-            needed = tail_bytes(content, n)
-            lines = fallback.read_last_n_lines(log, n)
+
+# One entry per function: its cases, from the inputs. Headline cases (one per function of the
+# twelve) are the ones the summary averages and the syscall column counts.
+
+
+def _read_last_n_lines(data: Inputs) -> list[Case]:
+    log, content = data.log
+    return [
+        Case(
+            "read_last_n_lines",
+            f"10 MiB log, n={n}",
+            (log, n),
+            headline=n == 10,
+            parts=(
+                FloorPart(
+                    f"open+lseek+pread({tail_bytes(content, n)} B)+close",
+                    "read_tail",
+                    (log, tail_bytes(content, n)),
+                ),
+                FloorPart(
+                    f"build the result: list of {n} new str",
+                    "py_strings",
+                    fallback.read_last_n_lines(log, n),
+                ),
+            ),
+        )
+        for n in (10, 1000)
+    ]
+
+
+def _hash_file(data: Inputs) -> list[Case]:
+    cases = []
+    sizes = QUICK_HASH_SIZES if data.quick else dict.fromkeys(HASH_SIZES, HASH_ALGORITHMS)
+    for size, algorithms in sizes.items():
+        path = data.blob(f"blob-{size}.bin", size)
+        for algorithm in algorithms:
             cases.append(
                 Case(
-                    "read_last_n_lines",
-                    f"10 MB log, n={n}",
-                    (log, n),
-                    headline=headline,
-                    parts=(
-                        FloorPart(
-                            f"open+lseek+pread({needed} B)+close",
-                            "io",
-                            "read_tail",
-                            (log, needed),
-                        ),
-                        FloorPart(
-                            f"build the result: list of {n} new str", "io", "py_strings", lines
-                        ),
-                    ),
+                    "hash_file",
+                    f"{algorithm} {human_bytes(size)}",
+                    (path, algorithm),
+                    headline=size == 4 * KIB and algorithm == "sha256",
+                    suffix=HASH_SUFFIX,
+                    wall=size >= WALL_SIZE,
+                    parts=(FloorPart(f"open+read {human_bytes(size)}+close", "read_all", path),),
+                    hashing=HashWork(algorithm, size),
                 )
             )
-    if want("hash_file"):
-        small = data.blob("small-4k.bin", 4096)
-        big = data.blob("big.bin", sizes.big_file)
-        big_note = "quick mode: 16 MB instead of 100 MB" if quick else ""
-        for path, size, wall in ((small, 4096, False), (big, sizes.big_file, True)):
-            for algorithm in ("md5", "sha256"):
-                cases.append(
-                    Case(
-                        "hash_file",
-                        f"{algorithm} {human_bytes(size)}",
-                        (path, algorithm),
-                        headline=(size == 4096 and algorithm == "sha256"),
-                        suffix=HASH_SUFFIX,
-                        wall=wall,
-                        parts=(
-                            FloorPart(
-                                f"open+read {human_bytes(size)}+close", "io", "read_all", path
-                            ),
-                        ),
-                        hashing=HashWork(algorithm, size),
-                        note=big_note if wall else "",
-                    )
-                )
-    if want("hash_files"):
-        paths = data.blobs("many", sizes.many_files, sizes.many_file_size)
-        workers = min(usable_cores(), len(paths))
-        total = sizes.many_files * sizes.many_file_size
-        cases.append(
-            Case(
-                "hash_files",
-                f"sha256 {sizes.many_files} x {human_bytes(sizes.many_file_size)}",
-                (paths, "sha256"),
-                wall=not quick,
-                parts=(
-                    FloorPart(
-                        f"open+read {human_bytes(sizes.many_file_size)}+close"
-                        f" x {len(paths)} / {workers} cores",
-                        "io",
-                        "read_all",
-                        paths[0],
-                        scale=len(paths) / workers,
-                    ),
-                ),
-                hashing=HashWork("sha256", total, scale=1 / workers),
-                note=f"no .hexdigest(); Python fallback is sequential hashlib; floor assumes"
-                f" {workers} cores perfectly parallel"
-                + ("; quick mode: 256 KB files instead of 4 MB" if quick else ""),
-            )
-        )
-    if want("find_free_port"):
-        port = first_free_port(FREE_PORT_START)
-        tries = port - FREE_PORT_START + 1
-        cases.append(
-            Case(
-                "find_free_port",
-                f"{FREE_PORT_START} (free: {port})",
-                (FREE_PORT_START,),
-                headline=True,
-                parts=(
-                    FloorPart(
-                        "socket+bind+close" + (f" x {tries}" if tries > 1 else ""),
-                        "io",
-                        "bind",
-                        port,
-                        scale=tries,
-                    ),
-                ),
-            )
-        )
-    if want("base36_encode"):
-        cases.append(Case("base36_encode", "uuid4 hex", (data.uuid4_hex(),), headline=True))
-    if want("format_float"):
-        cases.append(Case("format_float", "3.14159, precision=2", (3.14159, 2), headline=True))
-    if want("truncate_long_string"):
-        sentence = "The quick brown fox jumps over the lazy dog by the big lake."
-        assert len(sentence) == 60
-        cases.append(
-            Case("truncate_long_string", "60-char sentence, max 35", (sentence,), headline=True)
-        )
-    cgroup = "/sys/fs/cgroup"
-    if want("get_cpu_count"):
-        cases.append(
-            Case(
-                "get_cpu_count",
-                "no override",
-                (),
-                headline=True,
-                parts=(
-                    FloorPart("sched_getaffinity", "system", "sched_getaffinity", None),
-                    FloorPart(
-                        "stat cgroup.controllers",
-                        "system",
-                        "stat",
-                        f"{cgroup}/cgroup.controllers",
-                    ),
-                    FloorPart(
-                        "open+read+close cpu quota",
-                        "system",
-                        "read",
-                        _cpu_quota_file(cgroup),
-                    ),
-                ),
-            )
-        )
-    if want("get_mem_size_gb"):
-        cases.append(
-            Case(
-                "get_mem_size_gb",
-                "no override",
-                (),
-                headline=True,
-                parts=(
-                    FloorPart("sysinfo", "system", "sysinfo", None),
-                    FloorPart(
-                        "stat cgroup.controllers",
-                        "system",
-                        "stat",
-                        f"{cgroup}/cgroup.controllers",
-                    ),
-                    FloorPart(
-                        "open+read+close memory limit",
-                        "system",
-                        "read",
-                        _memory_limit_file(cgroup),
-                    ),
-                ),
-            )
-        )
-    online = FloorPart("sysconf(_SC_NPROCESSORS_ONLN)", "process", "sysconf_nprocessors_onln", None)
-    if want("get_parallel_threads"):
-        cases.append(Case("get_parallel_threads", "()", (), headline=True, parts=(online,)))
-    if want("get_max_workers_for_file_mounts"):
-        mount = data.directory(50)
-        cases.append(
-            Case(
-                "get_max_workers_for_file_mounts",
-                "one 50-entry dir",
-                ({"~/data": mount},),
-                headline=True,
-                # No stat for os.path.isdir: an open with O_DIRECTORY answers it as well.
-                parts=(
-                    FloorPart("getrlimit(RLIMIT_NOFILE)", "process", "getrlimit_nofile", None),
-                    FloorPart("open+getdents+close (50)", "process", "listdir", mount),
-                    online,
-                ),
-            )
-        )
-    if want("is_process_alive"):
-        pid = os.getpid()
-        references: tuple[Reference, ...] = ()
-        psutil = _psutil()
-        if psutil is not None:
-            references = (Reference("psutil.pid_exists", psutil.pid_exists, (pid,)),)
-        cases.append(
-            Case(
-                "is_process_alive",
-                "own pid",
-                (pid,),
-                headline=True,
-                parts=(FloorPart("kill(pid, 0)", "process", "kill", pid),),
-                references=references,
-            )
-        )
-    if want("estimate_fd_for_directory"):
-        for entries in (50, 1000):
-            path = data.directory(entries)
-            cases.append(
-                Case(
-                    "estimate_fd_for_directory",
-                    f"{entries}-entry dir",
-                    (path,),
-                    headline=entries == 50,
-                    parts=(
-                        FloorPart(f"open+getdents+close ({entries})", "process", "listdir", path),
-                    ),
-                )
-            )
-    if want("are_processes_alive"):
-        pids, live = pid_sample(64)
-        cases.append(
-            Case(
-                "are_processes_alive",
-                f"{len(pids)} pids ({live} live)",
-                (pids,),
-                parts=(FloorPart(f"kill(pid, 0) x {len(pids)}", "process", "kill", pids),),
-            )
-        )
     return cases
 
 
-def _cpu_quota_file(cgroup: str) -> str:
-    if os.path.isfile(f"{cgroup}/cgroup.controllers"):
-        return f"{cgroup}/cpu.max"
-    return f"{cgroup}/cpu/cpu.cfs_quota_us"
+def _hash_files(data: Inputs) -> list[Case]:
+    count, size = 64, (MIB // 4 if data.quick else 4 * MIB)
+    paths = [data.blob(f"many-{i:03d}.bin", size) for i in range(count)]
+    workers = min(usable_cores(), count)
+    return [
+        Case(
+            "hash_files",
+            f"sha256 {count} x {human_bytes(size)}",
+            (paths, "sha256"),
+            wall=not data.quick,
+            parts=(
+                FloorPart(
+                    f"open+read {human_bytes(size)}+close x {count} / {workers} cores",
+                    "read_all",
+                    paths[0],
+                    scale=count / workers,
+                ),
+            ),
+            hashing=HashWork("sha256", count * size, scale=1 / workers),
+            note=f"no .hexdigest(); Python fallback is sequential hashlib; floor assumes"
+            f" {workers} cores perfectly parallel",
+        )
+    ]
 
 
-def _memory_limit_file(cgroup: str) -> str:
-    if os.path.isfile(f"{cgroup}/cgroup.controllers"):
-        return f"{cgroup}/memory.max"
-    return f"{cgroup}/memory/memory.limit_in_bytes"
+def _find_free_port(data: Inputs) -> list[Case]:
+    port = fallback.find_free_port(FREE_PORT_START)
+    tries = port - FREE_PORT_START + 1
+    label = "socket+bind+close" + (f" x {tries}" if tries > 1 else "")
+    return [
+        Case(
+            "find_free_port",
+            f"{FREE_PORT_START} (free: {port})",
+            (FREE_PORT_START,),
+            headline=True,
+            parts=(FloorPart(label, "bind", port, scale=tries),),
+        )
+    ]
 
 
-def _psutil() -> Any:
-    try:
-        import importlib
+def _cgroup_case(function: str, first: FloorPart, limit: str, v2: str, v1: str) -> list[Case]:
+    """``get_cpu_count``/``get_mem_size_gb`` with no override: one host call, then the cgroup
+    version check and the limit file of that version."""
+    parts = (
+        first,
+        FloorPart("stat cgroup.controllers", "stat", f"{CGROUP}/cgroup.controllers"),
+        FloorPart(f"open+read+close {limit}", "read", _cgroup_file(v2, v1)),
+    )
+    return [Case(function, "no override", (), headline=True, parts=parts)]
 
-        return importlib.import_module("psutil")
+
+_ONLINE = FloorPart("sysconf(_SC_NPROCESSORS_ONLN)", "sysconf_nprocessors_onln", None)
+_SENTENCE = "The quick brown fox jumps over the lazy dog by the big lake."
+
+
+def _is_process_alive(data: Inputs) -> list[Case]:
+    references: tuple[tuple[str, Any], ...]
+    try:  # psutil (a test dependency) is the reference, when it is installed
+        references = (("psutil.pid_exists", importlib.import_module("psutil").pid_exists),)
     except ImportError:
-        return None
+        references = ()
+    pid = os.getpid()
+    parts = (FloorPart("kill(pid, 0)", "kill", pid),)
+    return [
+        Case(
+            "is_process_alive",
+            "own pid",
+            (pid,),
+            headline=True,
+            parts=parts,
+            references=references,
+            trace_args="os.getpid(),",
+        )
+    ]
+
+
+def _are_processes_alive(data: Inputs) -> list[Case]:
+    pids, live = pid_sample(64)
+    return [
+        Case(
+            "are_processes_alive",
+            f"{len(pids)} pids ({live} live)",
+            (pids,),
+            parts=(FloorPart(f"kill(pid, 0) x {len(pids)}", "kill", pids),),
+        )
+    ]
+
+
+TABLE: dict[str, Callable[[Inputs], list[Case]]] = {
+    "read_last_n_lines": _read_last_n_lines,
+    "hash_file": _hash_file,
+    "hash_files": _hash_files,
+    "find_free_port": _find_free_port,
+    "base36_encode": lambda data: [
+        Case(
+            "base36_encode",
+            "uuid4 hex",
+            # A uuid4 as 32 hex digits, seeded: every run encodes the same one.
+            (uuid.UUID(int=random.Random(4).getrandbits(128), version=4).hex,),
+            headline=True,
+        )
+    ],
+    "format_float": lambda data: [
+        Case("format_float", "3.14159, precision=2", (3.14159, 2), headline=True)
+    ],
+    "truncate_long_string": lambda data: [
+        Case("truncate_long_string", "60-char sentence, max 35", (_SENTENCE,), headline=True)
+    ],
+    "get_cpu_count": lambda data: _cgroup_case(
+        "get_cpu_count",
+        FloorPart("sched_getaffinity", "sched_getaffinity", None),
+        "cpu quota",
+        "cpu.max",
+        "cpu/cpu.cfs_quota_us",
+    ),
+    "get_mem_size_gb": lambda data: _cgroup_case(
+        "get_mem_size_gb",
+        FloorPart("sysinfo", "sysinfo", None),
+        "memory limit",
+        "memory.max",
+        "memory/memory.limit_in_bytes",
+    ),
+    "get_parallel_threads": lambda data: [
+        Case("get_parallel_threads", "()", (), headline=True, parts=(_ONLINE,))
+    ],
+    "get_max_workers_for_file_mounts": lambda data: [
+        Case(
+            "get_max_workers_for_file_mounts",
+            "one 50-entry dir",
+            ({"~/data": data.directory(50)},),
+            headline=True,
+            # No stat for os.path.isdir: an open with O_DIRECTORY answers it as well.
+            parts=(
+                FloorPart("getrlimit(RLIMIT_NOFILE)", "getrlimit_nofile", None),
+                FloorPart("open+getdents+close (50)", "listdir", data.directory(50)),
+                _ONLINE,
+            ),
+        )
+    ],
+    "is_process_alive": _is_process_alive,
+    "estimate_fd_for_directory": lambda data: [
+        Case(
+            "estimate_fd_for_directory",
+            f"{entries}-entry dir",
+            (data.directory(entries),),
+            headline=entries == 50,
+            parts=(
+                FloorPart(f"open+getdents+close ({entries})", "listdir", data.directory(entries)),
+            ),
+        )
+        for entries in (50, 1000)
+    ],
+    "are_processes_alive": _are_processes_alive,
+}
+"""Function name -> its cases. Its keys are exactly ``_domains.FUNCTIONS`` (a test checks)."""
+
+
+def build_cases(selected: set[str], data: Inputs) -> list[Case]:
+    """Every case of the selected functions, in registry order; inputs made as needed."""
+    return [case for name in REGISTRY if name in selected for case in TABLE[name](data)]

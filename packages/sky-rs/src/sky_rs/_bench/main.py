@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Callable
 
 from sky_rs._bench import page
 from sky_rs._bench.cases import build_cases, inputs
@@ -15,6 +17,7 @@ from sky_rs._bench.report import (
     build_json,
     cpu_model,
     load_average,
+    load_warning,
     print_report,
     summarize,
     summary_lines,
@@ -23,66 +26,53 @@ from sky_rs._bench.runner import Record, Runner, no_overrides
 from sky_rs._bench.timing import Settings
 
 
-class Progress(Protocol):
-    def step(self, description: str) -> None: ...
-    def close(self) -> None: ...
+@contextmanager
+def progress(total: int) -> Iterator[Callable[[str], None]]:
+    """``step(description)`` before each measurement. On a terminal: a rich bar with an ETA
+    on stderr. Otherwise: one plain line per step on stderr, no escape codes."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        done = 0
 
-class _PlainProgress:
-    """One rewritten stderr line: ``[ 3/25] hash_file sha256 4 KB``."""
+        def line(description: str) -> None:
+            nonlocal done
+            done += 1
+            print(f"bench [{done:>{len(str(total))}}/{total}] {description}", file=sys.stderr)
 
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.done = 0
+        yield line
+        return
+    bar = Progress(
+        TextColumn("[bold]bench[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}", markup=False),
+        console=console,
+        transient=True,
+    )
+    task = bar.add_task("", total=total)
+    done = -1
+    with bar:
 
-    def step(self, description: str) -> None:
-        self.done += 1
-        sys.stderr.write(f"\r\033[K[{self.done:>2}/{self.total}] {description}")
-        sys.stderr.flush()
+        def step(description: str) -> None:
+            # Called before each measurement: count what is done, show what runs now.
+            nonlocal done
+            done += 1
+            bar.update(task, description=description, completed=done)
 
-    def close(self) -> None:
-        sys.stderr.write("\r\033[K")
-        sys.stderr.flush()
-
-
-class _RichProgress:
-    def __init__(self, total: int) -> None:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self._progress = Progress(
-            TextColumn("[bold]bench[/]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.description}"),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self._progress.start()
-        self._task = self._progress.add_task("", total=total)
-        self._done = 0
-
-    def step(self, description: str) -> None:
-        # Called before each measurement: show what runs now, count what is done.
-        self._progress.update(self._task, description=description, completed=self._done)
-        self._done += 1
-
-    def close(self) -> None:
-        self._progress.stop()
-
-
-def _progress(total: int) -> Progress:
-    try:
-        return _RichProgress(total)
-    except ImportError:
-        return _PlainProgress(total)
+        yield step
 
 
 def bench(
@@ -96,45 +86,61 @@ def bench(
     argv: str,
 ) -> int:
     settings = Settings.for_mode(quick)
+    runner = Runner(settings)
     started: dict[str, Any] = {
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
         "command": argv,
         "load": load_average(),
+        "floor_missing": runner.floor_missing,
     }
+    warning = load_warning(started["load"])
+    if warning:
+        print(warning, file=sys.stderr)
+    if runner.floor_missing:
+        print(f"sky-rs bench: floors unavailable: {runner.floor_missing}", file=sys.stderr)
     clock = time.perf_counter()
-    runner = Runner(settings)
     records: list[Record] = []
     meta_result = gil_result = None
-    with inputs() as data, no_overrides():
-        cases = build_cases(selected, data, quick)
-        progress = _progress(len(cases) + int(meta) + int(gil))
-        try:
+    with inputs(quick) as data, no_overrides():
+        cases = build_cases(selected, data)
+        traced = sum(c.headline for c in cases) if runner.count_syscalls else 0
+        with progress(len(cases) + traced + int(meta) + int(gil)) as step:
             for case in cases:
-                progress.step(f"{case.function} {case.case}")
+                step(f"{case.function} {case.case}")
                 records.append(runner.measure(case))
+            for record in records:
+                if traced and record.case.headline:
+                    step(f"syscalls: {record.case.function} {record.case.case}")
+                    runner.syscalls(record)
             if meta:
-                progress.step("meta-package overhead")
+                step("meta-package overhead")
                 meta_result = runner.meta_overhead()
             if gil:
-                progress.step("GIL release (two threads hashing)")
+                step("GIL release (two threads hashing)")
                 gil_result = runner.gil_release(data)
-        finally:
-            progress.close()
     seconds = time.perf_counter() - clock
-    summary = summarize(records)
-    lines = summary_lines(summary, meta_result, gil_result)
+    lines = summary_lines(summarize(records), meta_result, gil_result, runner.floor_missing)
+    if warning:
+        lines.append(warning)
     document = build_json(records, settings, meta_result, gil_result, started, seconds)
+    load = f" (load {started['load'][0]:.2f} at start)" if started["load"] else ""
     heading = (
         f"sky-rs bench ({document['mode']}, {seconds:.0f} s): {cpu_model()},"
-        f" {document['machine']['cores_usable']} usable cores,"
+        f" {document['machine']['cores_usable']} usable cores{load},"
         f" Python {document['machine']['python_version']}; backends "
         + ", ".join(f"{d} {e['backend']}" for d, e in document["backends"]["domains"].items())
     )
     print_report(records, lines, heading)
-    if json_path:
-        Path(json_path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-        print(f"JSON written to {json_path}")
-    if html_path:
-        Path(html_path).write_text(page.render(records, document, lines), encoding="utf-8")
-        print(f"HTML written to {html_path}")
+    outputs: tuple[tuple[str | None, str, Callable[[], str]], ...] = (
+        (json_path, "JSON", lambda: json.dumps(document, indent=2) + "\n"),
+        (html_path, "HTML", lambda: page.render(records, document, lines)),
+    )
+    for path, kind, text in outputs:
+        if path:
+            try:
+                Path(path).write_text(text(), encoding="utf-8")
+            except OSError as exc:
+                print(f"sky-rs bench: cannot write {kind} to {path}: {exc}", file=sys.stderr)
+                return 1
+            print(f"{kind} written to {path}")
     return 0

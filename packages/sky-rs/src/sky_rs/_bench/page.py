@@ -10,18 +10,25 @@ import math
 from html import escape
 from typing import Any
 
-from sky_rs._bench.report import (
-    EXPLANATION,
-    FAR_FROM_FLOOR,
-    fmt_ns,
-    fmt_ratio,
-    header,
-    notes,
-    table_rows,
-)
+from sky_rs._bench.report import EXPLANATION, FAR_FROM_FLOOR, NUMERIC, notes, table
 from sky_rs._bench.runner import Record
+from sky_rs._bench.timing import fmt_ns, fmt_ratio
 
 TARGET_SPEEDUP = 8.5
+"""The project's goal for the mean speed-up over the twelve functions (dashed line)."""
+MIN_BAR = 4.0
+"""Pixels: a bar near 1x stays visible."""
+GOOD, BAD = "#2e7d5b", "#c4320a"
+LEGEND = (
+    f"Left: speed-up over the Python fallback; green where Rust is faster, red where slower."
+    f" The solid line is 1x (as fast as Python); the dashed line is the target"
+    f" {TARGET_SPEEDUP:g}x, the project's goal for the mean speed-up over the twelve functions."
+    f" Right: distance from the floor (Rust / floor; 1x = at the floor, the best possible);"
+    f" green within the limit, red beyond the dashed limit {FAR_FROM_FLOOR:g}x, where Rust"
+    f" spends more than twice what no implementation could avoid. A red distance bar is not a"
+    f" failure: the case can still be many times faster than Python."
+    f" ★ and bold: the headline case of each of the twelve functions."
+)
 ROW = 22
 LABEL_WIDTH = 360
 PANEL_WIDTH = 330
@@ -48,45 +55,27 @@ svg text { font: 12px system-ui, sans-serif; fill: #1d232b; }
 svg .axis { fill: #56606b; font-size: 11px; }
 svg .title { font-weight: 600; font-size: 13px; }
 svg .na { fill: #98a2b3; }
+.legend span.key { display: inline-block; width: 12px; height: 12px; border-radius: 2px;
+                   vertical-align: -1px; margin: 0 .3rem 0 .8rem; }
 """
 
 
 class LogScale:
-    """Maps a positive value onto ``[x0, x0 + width]`` logarithmically."""
+    """Maps a positive value onto ``[x0, x0 + PANEL_WIDTH]`` logarithmically, from the 1-2-5
+    step at or below the smallest of ``values`` and ``low`` to the one at or above the largest."""
 
     def __init__(self, values: list[float], low: float, high: float, x0: float) -> None:
-        steps = _nice_steps(min([low, *values]), max([high, *values]))
-        self.low, self.high = steps[0], steps[-1]
-        self._ticks = steps
+        small, big = min([low, *values]), max([high, *values])
+        decades = range(math.floor(math.log10(small)), math.ceil(math.log10(big)) + 1)
+        steps = [m * 10.0**d for d in decades for m in (1, 2, 5)]
+        self.low = max(t for t in steps if t <= small * 1.0001)
+        self.high = min(t for t in steps if t >= big * 0.9999)
+        self.ticks = [t for t in steps if self.low <= t <= self.high]
         self.x0 = x0
 
     def __call__(self, value: float) -> float:
         span = math.log10(self.high) - math.log10(self.low)
         return self.x0 + (math.log10(value) - math.log10(self.low)) / span * PANEL_WIDTH
-
-    def ticks(self) -> list[float]:
-        return self._ticks
-
-
-def _nice_steps(low: float, high: float) -> list[float]:
-    """The 1-2-5 values from the largest one <= ``low`` to the smallest one >= ``high``."""
-    decade = 10.0 ** math.floor(math.log10(low))
-    steps: list[float] = []
-    while not steps or steps[-1] < high * 0.9999:
-        for step in (1, 2, 5):
-            value = decade * step
-            if value <= low * 1.0001:
-                steps = [value]
-            elif steps:
-                steps.append(value)
-            if steps and steps[-1] >= high * 0.9999:
-                break
-        decade *= 10
-    return steps
-
-
-def _tick_text(value: float) -> str:
-    return f"{value:g}x"
 
 
 def chart(records: list[Record]) -> str:
@@ -108,14 +97,14 @@ def chart(records: list[Record]) -> str:
         (dist, "distance from the floor: Rust / floor (log scale)"),
     ):
         out.append(f'<text class="title" x="{scale.x0}" y="16">{escape(title)}</text>')
-        for tick in scale.ticks():
+        for tick in scale.ticks:
             x = scale(tick)
             out.append(
                 f'<line x1="{x:.1f}" y1="{TOP - 8}" x2="{x:.1f}" y2="{bottom}" stroke="#e3e6ea"/>'
             )
             out.append(
                 f'<text class="axis" x="{x:.1f}" y="{bottom + 14}" text-anchor="middle">'
-                f"{_tick_text(tick)}</text>"
+                f"{tick:g}x</text>"
             )
     for scale, value, text in (
         (speed, 1.0, "1x"),
@@ -132,7 +121,8 @@ def chart(records: list[Record]) -> str:
     for i, record in enumerate(records):
         y = TOP + i * ROW
         weight = ' font-weight="600"' if record.case.headline else ""
-        name = f"{record.case.function} · {record.case.case}"
+        star = "★ " if record.case.headline else ""
+        name = f"{star}{record.case.function} · {record.case.case}"
         out.append(
             f'<text x="{left - 8}" y="{y + 15}" text-anchor="end"{weight}>{escape(name)}</text>'
         )
@@ -147,28 +137,39 @@ def _bar(scale: LogScale, value: float | None, y: float, good: Any, base: float)
         return f'<text class="na" x="{scale.x0 + 4}" y="{y + 15}">n/a</text>'
     base = max(base, scale.low) if value >= base else base
     x1, x2 = sorted((scale(base), scale(value)))
-    colour = "#2e7d5b" if good(value) else "#c4320a"
+    colour = GOOD if good(value) else BAD
+    if x2 - x1 < MIN_BAR:
+        x1, x2 = (x1, x1 + MIN_BAR) if value >= base else (x2 - MIN_BAR, x2)
     label_x = max(x2, scale(base)) + 4
     return (
-        f'<rect x="{x1:.1f}" y="{y + 4}" width="{max(x2 - x1, 1.5):.1f}" height="{ROW - 8}"'
+        f'<rect x="{x1:.1f}" y="{y + 4}" width="{x2 - x1:.1f}" height="{ROW - 8}"'
         f' fill="{colour}" rx="2"><title>{fmt_ratio(value)}</title></rect>'
         f'<text x="{label_x:.1f}" y="{y + 15}">{fmt_ratio(value)}</text>'
     )
 
 
+def _legend() -> str:
+    keys = (
+        f'<span class="key" style="background:{GOOD}"></span>faster than Python / within'
+        f" {FAR_FROM_FLOOR:g}x of the floor"
+        f'<span class="key" style="background:{BAD}"></span>slower than Python / more than'
+        f" {FAR_FROM_FLOOR:g}x from the floor"
+    )
+    return f'<p class="legend note">{keys}</p><p class="note">{escape(LEGEND)}</p>'
+
+
 def _results_table(records: list[Record]) -> str:
-    rows = [[*row, notes(r)] for row, r in zip(table_rows(records), records)]
-    columns = [*header(records), "notes"]
+    header, rows = table(records)
+    columns = [*header, "notes"]
     out = ["<table>", "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in columns) + "</tr>"]
-    numeric = {3, 4, 5, 6, 7}
     for row, record in zip(rows, records):
         cls = ' class="headline"' if record.case.headline else ""
         cells = []
-        for j, cell in enumerate(row):
-            classes = ["num"] if j in numeric else []
-            if j == 6 and record.speedup is not None and record.speedup < 1:
+        for column, cell in zip(columns, [*row, notes(record)]):
+            classes = ["num"] if column in NUMERIC else []
+            if column == "speed-up" and record.speedup is not None and record.speedup < 1:
                 classes.append("bad")
-            if j == 7 and record.distance is not None and record.distance > FAR_FROM_FLOOR:
+            if column == "distance" and (record.distance or 0) > FAR_FROM_FLOOR:
                 classes.append("warn")
             attr = f' class="{" ".join(classes)}"' if classes else ""
             cells.append(f"<td{attr}>{escape(cell)}</td>")
@@ -188,8 +189,9 @@ def _floor_table(records: list[Record]) -> str:
             f' <span class="note">({escape(c.source)})</span>'
             for c in record.components
         )
-        if record.floor_status != "complete":
-            parts += f'<br><span class="note">{escape(record.floor_status)}</span>'
+        for status in (record.floor_status, record.floor_note):
+            if status and status != "complete":
+                parts += f'<br><span class="note">{escape(status)}</span>'
         out.append(
             f"<tr><td>{escape(record.case.function)}</td><td>{escape(record.case.case)}</td>"
             f'<td class="num">{escape(fmt_ns(record.floor_ns))}</td><td>{parts}</td></tr>'
@@ -225,6 +227,7 @@ def render(records: list[Record], document: dict[str, Any], lines: list[str]) ->
             '<ul class="summary">' + "".join(f"<li>{escape(li)}</li>" for li in lines) + "</ul>",
             "<h2>Speed-up and distance from the floor</h2>",
             chart(records),
+            _legend(),
             "<h2>Results</h2>",
             _results_table(records),
             f'<p class="note">{escape(EXPLANATION)}</p>',

@@ -1,67 +1,68 @@
-"""The results: console table, summary lines and JSON."""
+"""The results: the rich table and summary lines for the terminal, and the JSON document."""
 
 from __future__ import annotations
 
 import os
 import platform
+import reprlib
 import ssl
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import sky_rs
+from sky_rs._bench.cases import usable_cores
 from sky_rs._bench.runner import Record, arithmetic_mean, geometric_mean
-from sky_rs._bench.timing import Settings
+from sky_rs._bench.timing import Settings, fmt_ns, fmt_ratio
 from sky_rs._domains import TWELVE
 
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
 HEADLINE_FUNCTIONS = TWELVE
 """The batch functions beyond the twelve are measured, but outside the headline means."""
 FAR_FROM_FLOOR = 2.0
-HEADER = ["", "function", "case", "Python", "Rust", "floor", "speed-up", "distance"]
 EXPLANATION = (
     "Times per call: min of the repeats (medians in the JSON). speed-up = Python / Rust,"
-    " distance = Rust / floor; * marks the headline case of each of the twelve functions."
+    " distance = Rust / floor (a floor is a lower bound: never under 1);"
+    " * marks the headline case of each of the twelve functions;"
+    " syscalls Py/Rust = system calls per call (strace; - when not counted), headline cases;"
+    " KiB/MiB are powers of 1024, 1 MB is 1,000,000 bytes."
 )
 
 
-def fmt_ns(ns: float | None) -> str:
-    if ns is None:
-        return "n/a"
-    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
-        if ns >= scale:
-            return f"{_sig3(ns / scale)} {unit}"
-    return f"{_sig3(ns)} ns"
+def _syscalls(record: Record) -> str | None:
+    if not record.syscalls:
+        return None
+    counts = [record.syscalls.get(b) for b in ("python", "rust")]
+    return "/".join("-" if c is None else f"{c:.3g}" for c in counts)
 
 
-def fmt_ratio(ratio: float | None) -> str:
-    if ratio is None:
-        return "n/a"
-    return f"{ratio:.2f}x" if ratio < 10 else f"{ratio:.1f}x"
+COLUMNS: tuple[tuple[str, Callable[[Record], str | None]], ...] = (
+    ("", lambda r: "*" if r.case.headline else None),
+    ("function", lambda r: r.case.function),
+    ("case", lambda r: r.case.case),
+    ("Python", lambda r: fmt_ns(r.python.min_ns)),
+    ("Rust", lambda r: fmt_ns(r.rust.min_ns) if r.rust else None),
+    ("floor", lambda r: fmt_ns(r.floor_ns) if r.floor_ns else None),
+    ("speed-up", lambda r: fmt_ratio(r.speedup) if r.speedup else None),
+    ("distance", lambda r: fmt_ratio(r.distance) if r.distance else None),
+    ("syscalls Py/Rust", _syscalls),
+)
+NUMERIC = {"Python", "Rust", "floor", "speed-up", "distance", "syscalls Py/Rust"}
 
 
-def _sig3(value: float) -> str:
-    if value >= 100:
-        return f"{value:.0f}"
-    if value >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
+def table(records: list[Record]) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of the results table, without the columns that are empty."""
+    cells = [[get(r) for _, get in COLUMNS] for r in records]
+    keep = [i for i in range(len(COLUMNS)) if any(row[i] is not None for row in cells)]
+    header = [COLUMNS[i][0] for i in keep]
+    blank = {"", "syscalls Py/Rust"}  # headline cases only: blank elsewhere, not n/a
+    rows = [[row[i] or ("" if COLUMNS[i][0] in blank else "n/a") for i in keep] for row in cells]
+    return header, rows
 
 
 def label(record: Record) -> str:
     return f"{record.case.function} {record.case.case}"
-
-
-def references(record: Record) -> str:
-    """Other implementations of the same call, e.g. ``psutil.pid_exists 23 µs (Rust 4.7x)``."""
-    parts = []
-    for name, timing in record.references.items():
-        versus = f" (Rust {fmt_ratio(timing.min_ns / record.rust.min_ns)})" if record.rust else ""
-        parts.append(f"{name} {fmt_ns(timing.min_ns)}{versus}")
-    return "; ".join(parts)
-
-
-def header(records: list[Record]) -> list[str]:
-    """The table's columns; a ``reference`` column when some case has one (psutil)."""
-    return [*HEADER, "reference"] if any(r.references for r in records) else list(HEADER)
 
 
 def notes(record: Record) -> str:
@@ -70,29 +71,14 @@ def notes(record: Record) -> str:
         parts.append(f"wall time, {record.python.repeats} runs")
     if record.case.note:
         parts.append(record.case.note)
+    for name, timing in record.references.items():
+        versus = f" (Rust {fmt_ratio(timing.min_ns / record.rust.min_ns)})" if record.rust else ""
+        parts.append(f"{name} {fmt_ns(timing.min_ns)}{versus}")
     if record.rust is None:
         parts.append(record.rust_status)
-    if record.floor_status != "complete":
-        parts.append(f"floor {record.floor_status}")
+    if record.floor_note:
+        parts.append(record.floor_note)
     return "; ".join(parts)
-
-
-def table_rows(records: list[Record]) -> list[list[str]]:
-    with_references = len(header(records)) > len(HEADER)
-    return [
-        [
-            "*" if r.case.headline else "",
-            r.case.function,
-            r.case.case,
-            fmt_ns(r.python.min_ns),
-            fmt_ns(r.rust.min_ns if r.rust else None),
-            fmt_ns(r.floor_ns),
-            fmt_ratio(r.speedup),
-            fmt_ratio(r.distance),
-            *([references(r)] if with_references else []),
-        ]
-        for r in records
-    ]
 
 
 def summarize(records: list[Record]) -> dict[str, Any]:
@@ -105,7 +91,9 @@ def summarize(records: list[Record]) -> dict[str, Any]:
         ceilings = [r.ceiling for r in group if r.ceiling is not None]
         return {
             "cases": len(group),
+            "functions": len({r.case.function for r in group}),
             "measured": len(speedups),
+            "with_floor": len(distances),
             "speedup_geometric_mean": geometric_mean(speedups),
             "speedup_arithmetic_mean": arithmetic_mean(speedups),
             "distance_geometric_mean": geometric_mean(distances),
@@ -123,6 +111,7 @@ def summarize(records: list[Record]) -> dict[str, Any]:
             "without_rust": [label(r) for r in headline if r.speedup is None],
         },
         "all": means(records),
+        "floors_corrected": [label(r) for r in records if r.floor_note],
         "slower_than_python": [
             {"function": r.case.function, "case": r.case.case, "speedup": r.speedup}
             for r in records
@@ -136,48 +125,66 @@ def summarize(records: list[Record]) -> dict[str, Any]:
     }
 
 
+def _listed(title: str, items: list[str]) -> str:
+    return f"{title}: {', '.join(items) or 'none'}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _group_line(title: str, what: str, group: dict[str, Any]) -> str:
+    if not group["measured"]:
+        return f"{title} ({what}): Python only, no Rust measurement (see the notes)"
+    line = (
+        f"{title} ({what}; Rust on {group['measured']}): speed-up geometric mean"
+        f" {fmt_ratio(group['speedup_geometric_mean'])}, arithmetic mean"
+        f" {fmt_ratio(group['speedup_arithmetic_mean'])}"
+    )
+    if not group["with_floor"]:
+        return line + "; no floor measured"
+    return line + (
+        f"; distance from the floor ({group['with_floor']} with a floor) geometric mean"
+        f" {fmt_ratio(group['distance_geometric_mean'])}, worst"
+        f" {fmt_ratio(group['distance_max'])}; best possible speed-up (Python / floor)"
+        f" geometric mean {fmt_ratio(group['ceiling_geometric_mean'])}, arithmetic mean"
+        f" {fmt_ratio(group['ceiling_arithmetic_mean'])}"
+    )
+
+
 def summary_lines(
-    summary: dict[str, Any], meta: dict[str, Any] | None, gil: dict[str, Any] | None
+    summary: dict[str, Any],
+    meta: dict[str, Any] | None,
+    gil: dict[str, Any] | None,
+    floor_missing: str,
 ) -> list[str]:
-    lines = []
-    for key, title in (("headline", "Headline cases"), ("all", "All cases")):
-        group = summary[key]
-        if key == "headline":
-            count = f"{group['measured']} of {group['expected']} functions"
-        else:
-            count = f"{group['measured']} of {group['cases']} cases"
-        if not group["measured"]:
-            lines.append(f"{title} ({count}): no Rust measurement")
-            continue
-        lines.append(
-            f"{title} ({count}): speed-up geometric mean"
-            f" {fmt_ratio(group['speedup_geometric_mean'])}, arithmetic mean"
-            f" {fmt_ratio(group['speedup_arithmetic_mean'])}; distance from floor geometric"
-            f" mean {fmt_ratio(group['distance_geometric_mean'])},"
-            f" worst {fmt_ratio(group['distance_max'])}; best possible speed-up (Python /"
-            f" floor) geometric mean {fmt_ratio(group['ceiling_geometric_mean'])}, arithmetic"
-            f" mean {fmt_ratio(group['ceiling_arithmetic_mean'])}"
-        )
-    if summary["headline"]["without_rust"]:
-        lines.append("No Rust number for: " + ", ".join(summary["headline"]["without_rust"]))
-    slower = summary["slower_than_python"]
-    lines.append(
-        "Rust slower than Python: "
-        + (
-            ", ".join(f"{s['function']} {s['case']} ({s['speedup']:.3f}x)" for s in slower)
-            if slower
-            else "none"
-        )
+    headline, everything = summary["headline"], summary["all"]
+    if headline["cases"]:
+        what = f"one case each of {headline['expected']} of the {len(HEADLINE_FUNCTIONS)} functions"
+        lines = [_group_line("Headline cases", what, headline)]
+    else:
+        lines = [
+            "Headline cases: none selected (the twelve functions have one each;"
+            " the selected ones are not among them)"
+        ]
+    what = (
+        f"{_plural(everything['cases'], 'case')} of {_plural(everything['functions'], 'function')}"
     )
-    far = summary["far_from_floor"]
-    lines.append(
-        f"More than {FAR_FROM_FLOOR:g}x from the floor: "
-        + (
-            ", ".join(f"{s['function']} {s['case']} ({fmt_ratio(s['distance'])})" for s in far)
-            if far
-            else "none"
-        )
-    )
+    lines.append(_group_line("All cases", what, everything))
+    if floor_missing:
+        lines.append(f"Floors unavailable: {floor_missing}")
+    if summary["floors_corrected"]:
+        lines.append(_listed("Floors re-measured (see the notes)", summary["floors_corrected"]))
+    if headline["without_rust"]:
+        lines.append(_listed("No Rust number for", headline["without_rust"]))
+    if everything["measured"]:
+        slower = summary["slower_than_python"]
+        items = [f"{s['function']} {s['case']} ({s['speedup']:.3f}x)" for s in slower]
+        lines.append(_listed("Rust slower than Python", items))
+    if everything["with_floor"]:
+        far = summary["far_from_floor"]
+        items = [f"{s['function']} {s['case']} ({fmt_ratio(s['distance'])})" for s in far]
+        lines.append(_listed(f"More than {FAR_FROM_FLOOR:g}x from the floor", items))
     if meta is not None:
         lines.append(meta_line(meta))
     if gil is not None:
@@ -210,10 +217,22 @@ def gil_line(gil: dict[str, Any]) -> str:
     ]
     size = gil["file_bytes"] // (1024 * 1024)
     return (
-        f"GIL release: hash_file {gil['algorithm']} of 2 x {size} MB, two threads vs one after"
+        f"GIL release: hash_file {gil['algorithm']} of 2 x {size} MiB, two threads vs one after"
         f" the other: {', '.join(parts)}; ideal {fmt_ratio(gil['ideal_ratio'])} on"
         f" {gil['cores']} idle cores. Another Python thread's progress during one call, share"
         f" of its solo rate (0% = GIL held): {', '.join(progress)}"
+    )
+
+
+def load_warning(load: list[float] | None) -> str | None:
+    """A warning when the 1-minute load average exceeds the usable cores, else None."""
+    cores = usable_cores()
+    if not load or load[0] <= cores:
+        return None
+    return (
+        f"warning: load average {load[0]:.2f} at start is above the {cores} usable cores:"
+        " other processes compete for the CPU, so timings (and the GIL two-thread ratio)"
+        " are noisy. Re-run when the machine is idle."
     )
 
 
@@ -230,17 +249,13 @@ def cpu_model() -> str:
 
 def machine_info() -> dict[str, Any]:
     try:
-        usable = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        usable = None
-    try:
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         memory = None
     return {
         "cpu_model": cpu_model(),
         "cores_logical": os.cpu_count(),
-        "cores_usable": usable,
+        "cores_usable": usable_cores(),
         "memory_bytes": memory,
         "platform": platform.platform(),
         "python_version": platform.python_version(),
@@ -264,10 +279,11 @@ def record_json(record: Record) -> dict[str, Any]:
         "case": case.case,
         "domain": case.domain,
         "headline": case.headline,
-        "call": _call_text(record),
+        "call": f"{case.function}{_SHORT.repr(case.args)}{case.suffix}",
         "python_ns": record.python.min_ns,
         "rust_ns": record.rust.min_ns if record.rust else None,
         "floor_ns": record.floor_ns,
+        "measured_floor_ns": record.measured_floor_ns,
         "speedup": record.speedup,
         "distance": record.distance,
         "ceiling": record.ceiling,
@@ -275,7 +291,9 @@ def record_json(record: Record) -> dict[str, Any]:
         "rust": record.rust.to_json() if record.rust else None,
         "rust_status": record.rust_status,
         "floor_status": record.floor_status,
+        "floor_note": record.floor_note,
         "floor_components": [c.to_json() for c in record.components],
+        "syscalls_per_call": record.syscalls or None,
         "references": {
             name: {
                 **t.to_json(),
@@ -287,18 +305,6 @@ def record_json(record: Record) -> dict[str, Any]:
     }
 
 
-def _call_text(record: Record) -> str:
-    case = record.case
-    args = [_short_repr(a) for a in case.args]
-    args += [f"{k}={_short_repr(v)}" for k, v in case.kwargs.items()]
-    return f"{case.function}({', '.join(args)}){case.suffix}"
-
-
-def _short_repr(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def build_json(
     records: list[Record],
     settings: Settings,
@@ -308,7 +314,7 @@ def build_json(
     seconds: float,
 ) -> dict[str, Any]:
     return {
-        "schema": "sky-rs-bench/1",
+        "schema": "sky-rs-bench/2",
         "sky_rs_version": sky_rs.__version__,
         "created": started["created"],
         "command": started["command"],
@@ -319,13 +325,14 @@ def build_json(
             "repeats": settings.repeats,
             "wall_runs": settings.wall_runs,
             "statistic": "min (per call); medians kept per timing",
-            "timer": "timeit (gc off) from Python; std::time::Instant inside Rust for _floor",
+            "timer": "timeit (gc off) from Python; std::time::Instant inside Rust for floors",
         },
         "methodology": {
-            "floor": "floor_ns = no-op PyO3 call with the same arguments (the wheel's _noop)"
-            " + unavoidable system calls timed alone in Rust (the wheel's _floor), each times"
+            "floor": "floor_ns = no-op PyO3 call with the same arguments (sky_rs_floor.noop)"
+            " + unavoidable system calls timed alone in Rust (sky_rs_floor.floor), each times"
             " its scale + for hashing, file size x the faster one-core in-memory rate of"
-            " OpenSSL (hashlib) and the Rust core",
+            " OpenSSL (hashlib) and the Rust core. A floor measured above Rust is re-measured;"
+            " if still above, it is shown as Rust's time (distance 1x) and noted",
             "speedup": "python_ns / rust_ns",
             "distance": "rust_ns / floor_ns",
             "ceiling": "python_ns / floor_ns: the best speed-up any implementation could reach",
@@ -340,6 +347,8 @@ def build_json(
             "load_average_end": load_average(),
         },
         "backends": sky_rs.get_backend_info(),
+        "floors_available": not started["floor_missing"],
+        "floors_missing_reason": started["floor_missing"] or None,
         "records": [record_json(r) for r in records],
         "summary": summarize(records),
         "meta_overhead": meta,
@@ -347,44 +356,53 @@ def build_json(
     }
 
 
-def print_report(
-    records: list[Record],
-    lines: list[str],
-    heading: str,
-) -> None:
-    rows = table_rows(records)
-    columns = header(records)
-    try:
-        from rich.console import Console
-        from rich.table import Table
-    except ImportError:
-        print(heading)
-        _print_plain(columns, rows)
-    else:
-        console = Console()
-        if not console.is_terminal:
-            console = Console(width=120)
-        table = Table(title=heading, title_justify="left")
-        for i, column in enumerate(columns):
-            table.add_column(column, justify="right" if 3 <= i < len(HEADER) else "left")
-        for row, record in zip(rows, records):
-            table.add_row(*row, style="bold" if record.case.headline else None)
-        console.print(table)
-    print(EXPLANATION)
+def _widths(header: list[str], rows: list[list[str]], width: int) -> list[int]:
+    """Column widths that fit ``width``: the function names (and the mark) always in full;
+    the case column, then the numbers (and their headers), wrap when there is not room."""
+
+    def word(text: str) -> int:
+        return max((len(w) for w in text.split()), default=0)
+
+    widths = [max([word(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    least = [
+        widths[i] if h in ("", "function") else max(word(r[i]) for r in rows)
+        for i, h in enumerate(header)
+    ]
+    excess = sum(widths) + len(widths) - 1 - width
+    order = sorted(range(len(header)), key=lambda i: header[i] != "case")
+    for i in order:
+        if excess <= 0:
+            break
+        cut = min(excess, widths[i] - least[i])
+        widths[i] -= cut
+        excess -= cut
+    return widths
+
+
+def print_report(records: list[Record], lines: list[str], heading: str) -> None:
+    """The table, notes and summary lines. Widths are set here, not by rich: rich would cut
+    a function name short to make room (issue 15); here only the other columns wrap."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False, markup=False)
+    header, rows = table(records)
+    grid = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=0, title=None)
+    for column, width in zip(header, _widths(header, rows, console.width)):
+        grid.add_column(
+            column, justify="right" if column in NUMERIC else "left", width=width, overflow="fold"
+        )
+    for row, record in zip(rows, records):
+        grid.add_row(*row, style="bold" if record.case.headline else None)
+    soft = not console.is_terminal
+    console.print(heading, soft_wrap=soft)
+    console.print(grid)
+    console.print(EXPLANATION, soft_wrap=soft)
     annotated = [(label(r), notes(r)) for r in records if notes(r)]
     if annotated:
-        print("Notes:")
+        console.print("Notes:")
         for name, text in annotated:
-            print(f"  {name}: {text}")
+            console.print(f"  {name}: {text}", soft_wrap=soft)
     for line in lines:
-        print(line)
-
-
-def _print_plain(columns: list[str], rows: list[list[str]]) -> None:
-    widths = [max(len(r[i]) for r in [columns, *rows]) for i in range(len(columns))]
-    for row in [columns, *rows]:
-        cells = [
-            cell.rjust(w) if 3 <= i < len(HEADER) else cell.ljust(w)
-            for i, (cell, w) in enumerate(zip(row, widths))
-        ]
-        print("  ".join(cells).rstrip())
+        console.print(line, soft_wrap=soft)

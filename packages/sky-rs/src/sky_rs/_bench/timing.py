@@ -1,13 +1,21 @@
-"""Calibrated timing: ``timeit`` loops for calls from Python, ``_floor`` loops inside Rust.
+"""Calibrated timing: one loop for everything, ``timeit`` from Python, ``sky_rs_floor.floor``
+inside Rust.
 
-Every measurement is warmed up, calibrated so one repeat lasts about ``target`` seconds
-(``timeit.Timer.autorange``-style, but with a configurable target), then repeated. ``timeit``
-turns the garbage collector off while it loops. A call too slow to loop (100 MB hashing) is
-timed by wall clock over a few single runs instead.
+Every statement is a :class:`Measurable`: ``run(n)`` times ``n`` loops and returns seconds.
+It is warmed up, calibrated so one repeat lasts about ``target`` seconds, then repeated.
+``timeit`` turns the garbage collector off while it loops. A call too slow to loop (100 MiB
+hashing) is timed by wall clock over a few single runs instead.
 
 The statements of one case (Python, Rust, the floor's parts) are measured **interleaved**:
 each round runs one repeat of every statement, so a burst of load from other processes hits
 all of them alike instead of inflating one; each keeps the min (and median) of its rounds.
+
+Libraries weighed: ``timeit`` (stdlib) does the looping; its ``Timer.autorange`` would do the
+calibration but has a fixed 0.2 s target, and ``--quick`` needs 0.02 s, hence
+:func:`_calibrate`. ``pyperf`` measures in spawned worker processes, one statement at a time,
+so it cannot interleave Python, Rust and a floor timed inside Rust in one process, and it
+would be one more dependency. ``pytest-benchmark`` runs only under pytest. Neither gives
+interleaving, which is what keeps the ratios honest on a shared, noisy machine.
 """
 
 from __future__ import annotations
@@ -62,6 +70,10 @@ class Timing:
     def repeats(self) -> int:
         return len(self.samples_ns)
 
+    def merged(self, other: Timing) -> Timing:
+        """Both runs' samples: the min of a re-measurement is the min of all rounds."""
+        return Timing(self.samples_ns + other.samples_ns, self.loops, self.method)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "min_ns": self.min_ns,
@@ -91,27 +103,19 @@ def _calibrate(run: Callable[[int], float], target_s: float) -> int:
     return loops
 
 
-def call_timer(
-    func: Callable[..., Any],
-    args: Sequence[Any] = (),
-    kwargs: Mapping[str, Any] | None = None,
-    suffix: str = "",
-) -> timeit.Timer:
-    """A ``timeit.Timer`` for ``func(*args, **kwargs)<suffix>`` with every name a local.
+def call_measurable(
+    func: Callable[..., Any], args: Sequence[Any] = (), *, suffix: str = "", single: bool = False
+) -> Measurable:
+    """``func(*args)<suffix>`` timed by ``timeit`` (gc off), every name a local.
 
-    The call is spelled out (``f(a0, a1, key=k_key)``), not ``f(*args)``, so the loop costs
-    the same as the call a user writes; ``suffix`` is e.g. ``.hexdigest()``.
+    The call is spelled out (``f(a0, a1)``), not ``f(*args)``, so the loop costs the same as
+    the call a user writes; ``suffix`` is e.g. ``.hexdigest()``.
     """
-    names: dict[str, Any] = {"_f": func}
-    spelled = []
-    for i, arg in enumerate(args):
-        names[f"_a{i}"] = arg
-        spelled.append(f"a{i}")
-    for key, value in (kwargs or {}).items():
-        names[f"_k_{key}"] = value
-        spelled.append(f"{key}=k_{key}")
-    setup = "; ".join(f"{name[1:]} = {name}" for name in names)
-    return timeit.Timer(f"f({', '.join(spelled)}){suffix}", setup, globals=names)
+    names: dict[str, Any] = {"f": func, **{f"a{i}": arg for i, arg in enumerate(args)}}
+    setup = "; ".join(f"{name} = _{name}" for name in names)
+    call = f"f({', '.join(list(names)[1:])}){suffix}"
+    timer = timeit.Timer(call, setup, globals={f"_{k}": v for k, v in names.items()})
+    return Measurable(timer.timeit, "wall" if single else "timeit", single)
 
 
 @dataclass(frozen=True)
@@ -124,22 +128,9 @@ class Measurable:
     """Run once per round (a wall-clock case) instead of a calibrated number of loops."""
 
 
-def call_measurable(
-    func: Callable[..., Any],
-    args: Sequence[Any] = (),
-    kwargs: Mapping[str, Any] | None = None,
-    *,
-    suffix: str = "",
-    single: bool = False,
-) -> Measurable:
-    """A Python-level call, timed by ``timeit`` (gc off)."""
-    timer = call_timer(func, args, kwargs, suffix)
-    return Measurable(timer.timeit, "wall" if single else "timeit", single)
-
-
 def floor_measurable(floor: Callable[[str, Any, int], float], kind: str, arg: Any) -> Measurable:
-    """A wheel's ``_floor(kind, arg, iterations)``: ns per iteration timed inside Rust
-    (``std::time::Instant``, GIL released), calibrated like a call."""
+    """``sky_rs_floor.floor(kind, arg, iterations)``: ns per iteration timed inside Rust,
+    calibrated like a call."""
 
     def run(iterations: int) -> float:
         return floor(kind, arg, iterations) * iterations / 1e9
@@ -163,3 +154,28 @@ def measure_interleaved(
         name: Timing(tuple(samples[name]), loops[name], statement.method)
         for name, statement in statements.items()
     }
+
+
+def fmt_ns(ns: float | None) -> str:
+    """Three significant digits in the largest unit that fits: ``1.00 µs``, not ``1000 ns``."""
+    if ns is None:
+        return "n/a"
+    for unit, scale in (("ns", 1.0), ("µs", 1e3), ("ms", 1e6)):
+        text = _sig3(ns / scale)
+        if float(text) < 1000:
+            return f"{text} {unit}"
+    return f"{_sig3(ns / 1e9)} s"
+
+
+def fmt_ratio(ratio: float | None) -> str:
+    if ratio is None:
+        return "n/a"
+    return f"{ratio:.2f}x" if ratio < 9.995 else f"{ratio:.1f}x"
+
+
+def _sig3(value: float) -> str:
+    if value >= 99.95:
+        return f"{value:.0f}"
+    if value >= 9.995:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
