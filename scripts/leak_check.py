@@ -30,7 +30,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-FUNCTIONS = (
+from sky_rs._domains import REGISTRY
+
+FUNCTIONS = (  # the functions that touch files, sockets or /proc
     "read_last_n_lines",
     "hash_file",
     "hash_files",
@@ -41,17 +43,7 @@ FUNCTIONS = (
     "get_cpu_count",
     "get_mem_size_gb",
 )
-DOMAIN = {
-    "read_last_n_lines": "io",
-    "hash_file": "io",
-    "hash_files": "io",
-    "find_free_port": "io",
-    "estimate_fd_for_directory": "process",
-    "get_max_workers_for_file_mounts": "process",
-    "is_process_alive": "process",
-    "get_cpu_count": "system",
-    "get_mem_size_gb": "system",
-}
+DOMAIN = {f: REGISTRY[f].domain for f in FUNCTIONS}
 CPU_ENV = "SKYPILOT_POD_CPU_CORE_LIMIT"
 GB_ENV = "SKYPILOT_POD_MEMORY_GB_LIMIT"
 

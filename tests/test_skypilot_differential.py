@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import math
-import os
 import socket
 import tempfile
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ from hypothesis import strategies as st
 from sky_rs._domains import REGISTRY, SKYPILOT_HOMES
 
 from tests.conftest import implementation
+from tests.test_hardening_support import environment
 from tests.test_io_differential import contents, counts, encodings, handlers, path_variant
 from tests.test_string_differential import floats, hex_text, precisions, texts
 from tests.test_system_differential import BYTES_ENV, CPU_ENV, GB_ENV, env_value
@@ -82,24 +82,6 @@ def assert_same(name: str, backend: str, *args: Any) -> None:
 def workdir() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="sky-rs-oracle-") as tmp:
         yield Path(tmp)
-
-
-@contextlib.contextmanager
-def environment(values: dict[str, str | None]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    try:
-        for name, value in values.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 TESTED: set[str] = set()
@@ -221,7 +203,7 @@ def test_truncate_long_string(backend: str, s: str, max_length: int, truncate_mi
 def test_cpu_count_and_memory_size(
     backend: str, cpu: str | None, gb: str | None, nbytes: str | None
 ) -> None:
-    with environment({CPU_ENV: cpu, GB_ENV: gb, BYTES_ENV: nbytes}):
+    with environment(**{CPU_ENV: cpu, GB_ENV: gb, BYTES_ENV: nbytes}):
         assert_same("get_cpu_count", backend)
         assert_same("get_mem_size_gb", backend)
 
