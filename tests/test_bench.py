@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import sky_rs
 from sky_rs._bench import runner as runner_module
+from sky_rs._bench import skypilot as skypilot_module
 from sky_rs._bench.cases import (
     TABLE,
     Case,
@@ -324,3 +325,93 @@ def test_every_case_kind_is_a_floor_kind() -> None:
     with inputs(quick=True) as data:
         kinds = {p.kind for c in build_cases(set(FUNCTIONS), data) for p in c.parts}
     assert kinds <= set(sky_rs_floor.KINDS)
+
+
+SKYPILOT_FIELDS = {
+    "skypilot_ns",
+    "skypilot_installed_ns",
+    "skypilot",
+    "skypilot_installed",
+    "skypilot_speedup_rust",
+    "skypilot_speedup_install",
+}
+
+
+@pytest.mark.skypilot
+def test_skypilot_before_and_after_install_and_left_unpatched(tmp_path: Path) -> None:
+    import sky.utils.common_utils as common_utils
+
+    original = common_utils.format_float
+    json_path = tmp_path / "bench.json"
+    args = ["bench", "--quick", "--only", "format_float", "--no-gil", "--json", str(json_path)]
+    proc = sky_rs_cli(*args, COLUMNS="100")  # a fresh process: SkyPilot imported there
+    assert proc.returncode == 0, proc.stderr
+    header = next(line for line in proc.stdout.splitlines() if "function" in line)
+    assert "SkyPilot" in header
+    assert "SkyPilot 0.14.1 (its own functions through their modules, 1 of the 10" in proc.stdout
+    document = json.loads(json_path.read_text())
+    (record,) = document["records"]
+    assert record.keys() >= SKYPILOT_FIELDS
+    assert record["skypilot_ns"] > 0 and record["skypilot_installed_ns"] > 0
+    assert record["skypilot"].keys() >= TIMING_KEYS
+    assert record["skypilot_note"] is None  # install() rebinds format_float (string on Rust)
+    summary = document["skypilot"]
+    assert summary["available"] and summary["version"] == "0.14.1"
+    assert summary["functions"] == ["format_float"]
+    assert summary["speedup_rust"]["geometric_mean"] > 0
+    assert summary["speedup_install"]["arithmetic_mean"] > 0
+    # In this process too: the run leaves SkyPilot's own function in place.
+    assert main(["bench", "--quick", "--only", "format_float", "--no-gil"]) == 0
+    assert common_utils.format_float is original
+    assert not sky_rs.get_backend_info()["skypilot"]["installed"]
+
+
+@pytest.mark.skypilot
+def test_every_skypilot_function_measured_in_the_quick_run(quick_run: SimpleNamespace) -> None:
+    records = quick_run.document["records"]
+    measured = sorted(r["function"] for r in records if r.keys() >= SKYPILOT_FIELDS)
+    assert measured == sorted(skypilot_module.HOMED)
+    assert len(measured) == 10
+    assert all(r["headline"] for r in records if "skypilot_ns" in r)
+    assert quick_run.document["skypilot"]["expected"] == 10
+
+
+@pytest.mark.skypilot
+def test_an_active_install_is_undone_for_the_run_and_redone_after() -> None:
+    import sky.utils.common_utils as common_utils
+
+    original = common_utils.format_float
+    sky_rs.install()
+    try:
+        with skypilot_module.originals():
+            assert common_utils.format_float is original
+        assert common_utils.format_float is sky_rs.format_float
+    finally:
+        sky_rs.uninstall()
+    assert common_utils.format_float is original
+
+
+def test_without_skypilot_the_columns_are_hidden_and_a_note_says_why(tmp_path: Path) -> None:
+    json_path = tmp_path / "bench.json"
+    prelude = (
+        "import sys; sys.modules['sky'] = None; from sky_rs.cli import main;"
+        " raise SystemExit(main(sys.argv[1:]))"
+    )
+    args = ["bench", "--quick", "--only", "format_float", "--no-gil", "--json", str(json_path)]
+    proc = subprocess.run(
+        [sys.executable, "-c", prelude, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "100"},
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    header = next(line for line in proc.stdout.splitlines() if "function" in line)
+    assert "SkyPilot" not in header
+    assert "SkyPilot columns hidden: SkyPilot is not importable" in proc.stdout
+    assert "`uv sync` installs it in the dev venv" in proc.stdout
+    document = json.loads(json_path.read_text())
+    assert not any(key.startswith("skypilot") for key in document["records"][0])
+    assert document["skypilot"]["available"] is False
+    assert document["skypilot"]["functions"] == []

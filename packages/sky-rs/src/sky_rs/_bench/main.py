@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from sky_rs._bench import page
+from sky_rs._bench import page, skypilot
 from sky_rs._bench.cases import build_cases, inputs
 from sky_rs._bench.report import (
     build_json,
@@ -86,7 +86,7 @@ def bench(
     argv: str,
 ) -> int:
     settings = Settings.for_mode(quick)
-    runner = Runner(settings)
+    runner = Runner(settings, with_skypilot=bool(selected & set(skypilot.HOMED)))
     started: dict[str, Any] = {
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
         "command": argv,
@@ -101,7 +101,9 @@ def bench(
     clock = time.perf_counter()
     records: list[Record] = []
     meta_result = gil_result = None
-    with inputs(quick) as data, no_overrides():
+    if runner.skypilot_missing:
+        print(f"sky-rs bench: no SkyPilot columns: {runner.skypilot_missing}", file=sys.stderr)
+    with inputs(quick) as data, no_overrides(), skypilot.originals():
         cases = build_cases(selected, data)
         traced = sum(c.headline for c in cases) if runner.count_syscalls else 0
         with progress(len(cases) + traced + int(meta) + int(gil)) as step:
@@ -120,9 +122,12 @@ def bench(
                 gil_result = runner.gil_release(data)
     seconds = time.perf_counter() - clock
     lines = summary_lines(summarize(records), meta_result, gil_result, runner.floor_missing)
+    sky_summary = skypilot.summarize(records, runner.skypilot_missing)
+    lines.extend(skypilot.summary_lines(sky_summary))
     if warning:
         lines.append(warning)
     document = build_json(records, settings, meta_result, gil_result, started, seconds)
+    document["skypilot"] = sky_summary
     load = f" (load {started['load'][0]:.2f} at start)" if started["load"] else ""
     heading = (
         f"sky-rs bench ({document['mode']}, {seconds:.0f} s): {cpu_model()},"

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sky_rs
+from sky_rs._bench import skypilot
 from sky_rs._bench.cases import usable_cores
 from sky_rs._bench.runner import Record, arithmetic_mean, geometric_mean
 from sky_rs._bench.timing import Settings, fmt_ns, fmt_ratio
@@ -26,6 +27,8 @@ EXPLANATION = (
     " distance = Rust / floor (a floor is a lower bound: never under 1);"
     " * marks the headline case of each of the twelve functions;"
     " syscalls Py/Rust = system calls per call (strace; - when not counted), headline cases;"
+    " SkyPilot, SkyPilot +install() = SkyPilot's own function through its module, before and"
+    " after sky_rs.install(), headline cases;"
     " KiB/MiB are powers of 1024, 1 MB is 1,000,000 bytes."
 )
 
@@ -47,8 +50,10 @@ COLUMNS: tuple[tuple[str, Callable[[Record], str | None]], ...] = (
     ("speed-up", lambda r: fmt_ratio(r.speedup) if r.speedup else None),
     ("distance", lambda r: fmt_ratio(r.distance) if r.distance else None),
     ("syscalls Py/Rust", _syscalls),
+    *skypilot.COLUMNS,
 )
 NUMERIC = {"Python", "Rust", "floor", "speed-up", "distance", "syscalls Py/Rust"}
+NUMERIC.update(name for name, _ in skypilot.COLUMNS)
 
 
 def table(records: list[Record]) -> tuple[list[str], list[list[str]]]:
@@ -56,7 +61,8 @@ def table(records: list[Record]) -> tuple[list[str], list[list[str]]]:
     cells = [[get(r) for _, get in COLUMNS] for r in records]
     keep = [i for i in range(len(COLUMNS)) if any(row[i] is not None for row in cells)]
     header = [COLUMNS[i][0] for i in keep]
-    blank = {"", "syscalls Py/Rust"}  # headline cases only: blank elsewhere, not n/a
+    # Headline cases only: blank elsewhere, not n/a.
+    blank = {"", "syscalls Py/Rust", *(name for name, _ in skypilot.COLUMNS)}
     rows = [[row[i] or ("" if COLUMNS[i][0] in blank else "n/a") for i in keep] for row in cells]
     return header, rows
 
@@ -302,6 +308,7 @@ def record_json(record: Record) -> dict[str, Any]:
             for name, t in record.references.items()
         },
         "notes": notes(record),
+        **skypilot.record_fields(record),
     }
 
 

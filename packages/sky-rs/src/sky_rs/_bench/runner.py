@@ -18,6 +18,7 @@ from typing import Any
 
 import sky_rs
 from sky_rs import fallback
+from sky_rs._bench import skypilot
 from sky_rs._bench.cases import MIB, Case, HashWork, Inputs, human_bytes, usable_cores
 from sky_rs._bench.timing import (
     Measurable,
@@ -78,6 +79,9 @@ class Record:
     references: dict[str, Timing] = field(default_factory=dict)
     syscalls: dict[str, float | None] = field(default_factory=dict)
     """System calls per call by backend (``python``, ``rust``), headline cases only."""
+    skypilot: dict[str, Timing] = field(default_factory=dict)
+    """SkyPilot's own function, ``original`` and ``installed`` (see :mod:`.skypilot`)."""
+    skypilot_note: str = ""
 
     @property
     def measured_floor_ns(self) -> float | None:
@@ -140,11 +144,13 @@ def no_overrides() -> Iterator[None]:
 class Runner:
     """Measures cases: every statement of a case interleaved, round after round."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, with_skypilot: bool = True) -> None:
         self.settings = settings
         self.domains: dict[str, Any] = sky_rs.get_backend_info()["domains"]
         self.floor_module, self.floor_missing = load_floor()
         self.count_syscalls = load_syscall_counter()
+        self.skypilot, self.skypilot_missing = skypilot.load() if with_skypilot else ({}, "")
+        """SkyPilot's modules, or why not (imported only when a selected function is its)."""
         self.hash_rates: dict[str, tuple[Timing, Timing]] = {}
         """Algorithm -> (OpenSSL, Rust core) timings of hashing ``HASH_RATE_BUFFER`` bytes."""
 
@@ -185,12 +191,15 @@ class Runner:
         statements.update(floor_statements)
         for reference, function in case.references:
             statements[f"ref:{reference}"] = call_measurable(function, case.args)
+        skypilot_statements, skypilot_note = skypilot.statements(case, self.skypilot)
+        statements.update(skypilot_statements)
 
         rounds = self.settings.wall_runs if case.wall else self.settings.repeats
         timings = measure_interleaved(statements, self.settings, rounds=rounds)
         record = Record(case, timings["python"], timings.get("rust"), status)
         for reference, _ in case.references:
             record.references[reference] = timings[f"ref:{reference}"]
+        record.skypilot, record.skypilot_note = skypilot.timings(timings), skypilot_note
         if not floor_statements:
             record.floor_status = f"unavailable: {self.floor_missing}"
             return record
