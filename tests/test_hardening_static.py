@@ -1,7 +1,8 @@
 """Source-level guarantees, checked by reading the Rust sources.
 
 - No ``unwrap()``/``expect(`` in non-test code unless the line, or the one above, says why it
-  "cannot fail" (or is "infallible"). Test code (after a ``#[cfg(test)]`` marker) is skipped.
+  "cannot fail" (or is "infallible"). Test code (after a ``#[cfg(test)]`` marker, or a unit-test
+  module file such as ``src/hash/tests.rs`` declared under ``#[cfg(test)]``) is skipped.
 - Every ``unsafe`` block or item has a ``// SAFETY:`` comment within the three lines above.
 - Every core crate forbids unsafe code, or is listed in :data:`UNSAFE_CORES` with the reason.
 - Every extension module is declared ``gil_used = false`` (free-threading ready).
@@ -42,8 +43,23 @@ def _relative(path: pathlib.Path) -> str:
     return str(path.relative_to(ROOT))
 
 
+def unit_test_parent(path: pathlib.Path) -> pathlib.Path | None:
+    """For a unit-test module file (``src/x/tests.rs`` or anything under ``src/tests/``), the
+    file that declares ``mod tests;``: that declaration must carry ``#[cfg(test)]``."""
+    src = next(p for p in path.parents if p.name == "src")
+    parts = path.relative_to(src).parts
+    if "tests" not in parts[:-1] and path.name != "tests.rs":
+        return None
+    tests_dir = src.joinpath(*parts[: parts.index("tests") + 1]) if "tests" in parts[:-1] else None
+    module = tests_dir if tests_dir is not None else path.with_suffix("")
+    parent = module.parent.with_suffix(".rs") if module.parent != src else src / "lib.rs"
+    return parent
+
+
 def non_test_lines(path: pathlib.Path) -> list[str]:
-    """The lines of ``path`` before its first ``#[cfg(test)]``."""
+    """The lines of ``path`` before its first ``#[cfg(test)]``; none for a unit-test module."""
+    if unit_test_parent(path) is not None:
+        return []
     lines = path.read_text(encoding="utf-8").splitlines()
     for i, line in enumerate(lines):
         if line.strip().startswith("#[cfg(test)]"):
@@ -62,6 +78,15 @@ def test_the_sources_are_found() -> None:
     assert len(BINDINGS) == 4, BINDINGS
     assert (PY_SUPPORT / "src" / "lib.rs").is_file()
     assert len(RUST_SOURCES) >= 8
+
+
+def test_unit_test_modules_are_declared_under_cfg_test() -> None:
+    modules = [(p, unit_test_parent(p)) for p in RUST_SOURCES]
+    for path, parent in modules:
+        if parent is None:
+            continue
+        text = parent.read_text(encoding="utf-8")
+        assert re.search(r"#\[cfg\(test\)\]\s*mod tests;", text), (path, parent)
 
 
 def test_no_unexplained_unwrap_or_expect() -> None:
