@@ -22,7 +22,7 @@ EXIT_NOT_FOUND = 127
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.usage = "sky-rs run [-h] -- COMMAND [ARGS ...]"
     parser.add_argument(
-        "argv",
+        "command_line",
         nargs=argparse.REMAINDER,
         metavar="COMMAND [ARGS ...]",
         help="the command to run, after `--`, e.g. `sky-rs run -- sky api start`",
@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    command = list(args.argv)
+    command = list(args.command_line)
     if command[:1] == ["--"]:
         command = command[1:]
     if not command:
