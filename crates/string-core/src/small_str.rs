@@ -35,6 +35,14 @@ impl SmallStr {
         }
     }
 
+    /// The text's UTF-8 bytes, without the check [`SmallStr::as_str`] makes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { buf, len } => &buf[..usize::from(*len)],
+            Repr::Heap(s) => s.as_bytes(),
+        }
+    }
+
     /// Appends `s`, moving to the heap when the inline buffer would overflow.
     pub fn push_str(&mut self, s: &str) {
         match &mut self.0 {
