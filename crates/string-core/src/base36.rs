@@ -37,7 +37,7 @@ pub(crate) fn encode(value: &HexInt) -> Result<SmallStr, StringError> {
 }
 
 /// The base-36 digits of `n`; zero gives `"0"`.
-pub fn encode_u128(n: u128) -> SmallStr {
+pub(crate) fn encode_u128(n: u128) -> SmallStr {
     let mut limbs = u128_limbs(n);
     // digits_capacity(4) == 43, comfortably above the 25 digits of u128::MAX.
     let mut buf = [0u8; 43];

@@ -7,7 +7,7 @@ use crate::small_str::SmallStr;
 
 /// The largest precision [`format_float`] formats itself. Anything above is left to Python, whose
 /// formatter has its own limits (`precision too big` beyond `i32::MAX`).
-pub const MAX_PRECISION: i64 = 10_000;
+pub(crate) const MAX_PRECISION: i64 = 10_000;
 
 /// Precisions up to this take the exact integer fast path (10^17 < 2^57, and 2^53 * 2^57 < 2^128).
 const FAST_PRECISION: usize = 17;

@@ -9,7 +9,7 @@ use crate::unicode::{decimal_value, is_non_ascii_whitespace};
 
 /// An integer as read by `int(x, 16)`: a sign and a magnitude.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HexInt {
+pub(crate) struct HexInt {
     negative: bool,
     magnitude: Magnitude,
 }
@@ -24,17 +24,18 @@ pub(crate) enum Magnitude {
 
 impl HexInt {
     /// Whether the value is below zero (`'-0'` is zero, so not negative).
-    pub fn is_negative(&self) -> bool {
+    pub(crate) fn is_negative(&self) -> bool {
         self.negative && !self.is_zero()
     }
 
     /// Whether the value is zero.
-    pub fn is_zero(&self) -> bool {
+    pub(crate) fn is_zero(&self) -> bool {
         self.magnitude == Magnitude::Small(0)
     }
 
     /// The magnitude, when it fits in a `u128`.
-    pub fn magnitude_u128(&self) -> Option<u128> {
+    #[cfg(test)]
+    fn magnitude_u128(&self) -> Option<u128> {
         match self.magnitude {
             Magnitude::Small(value) => Some(value),
             Magnitude::Big(_) => None,
@@ -64,7 +65,7 @@ fn hex_value(byte: u8) -> Option<u8> {
 ///
 /// Accepted: surrounding ASCII whitespace, one sign, an optional `0x`/`0X` prefix optionally
 /// followed by one underscore, and hex digits of either case with single underscores between them.
-pub fn parse_hex_bytes(input: &[u8]) -> Result<HexInt, StringError> {
+pub(crate) fn parse_hex_bytes(input: &[u8]) -> Result<HexInt, StringError> {
     if let Some(value) = plain_u128(input) {
         return Ok(HexInt {
             negative: false,
@@ -155,7 +156,7 @@ fn plain_u128(input: &[u8]) -> Option<u128> {
 }
 
 /// Parses `str` input as `int(x, 16)` does, including Unicode whitespace and Unicode decimal digits.
-pub fn parse_hex_str(input: &str) -> Result<HexInt, StringError> {
+pub(crate) fn parse_hex_str(input: &str) -> Result<HexInt, StringError> {
     if input.is_ascii() {
         return parse_hex_bytes(input.as_bytes());
     }
