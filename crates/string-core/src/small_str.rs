@@ -43,6 +43,22 @@ impl SmallStr {
         }
     }
 
+    /// A string of ASCII `bytes` (the digits a core function wrote); the caller guarantees
+    /// ASCII, so no check is made here (a non-ASCII byte would only make [`SmallStr::as_str`]
+    /// empty, never unsound).
+    pub(crate) fn from_ascii(bytes: &[u8]) -> Self {
+        debug_assert!(bytes.is_ascii());
+        if bytes.len() > INLINE {
+            return Self(Repr::Heap(String::from_utf8_lossy(bytes).into_owned()));
+        }
+        let mut buf = [0; INLINE];
+        buf[..bytes.len()].copy_from_slice(bytes);
+        Self(Repr::Inline {
+            buf,
+            len: bytes.len() as u8,
+        })
+    }
+
     /// Appends `s`, moving to the heap when the inline buffer would overflow.
     pub fn push_str(&mut self, s: &str) {
         match &mut self.0 {
