@@ -122,6 +122,7 @@ fn lends_utf8(py: Python<'_>) -> bool {
     unsafe_code,
     reason = "declaring a CPython function pyo3-ffi hides under abi3-py39"
 )]
+// SAFETY: the signature is CPython's `const char *PyUnicode_AsUTF8AndSize(PyObject *, Py_ssize_t *)`.
 unsafe extern "C" {
     /// In the stable ABI since 3.10 (and in every CPython's full API); `pyo3-ffi` declares it
     /// only for a 3.10 floor, and this wheel's floor is 3.9, so it is called only on 3.10+.
@@ -149,13 +150,15 @@ fn borrow_utf8<'a>(text: &'a Bound<'_, PyString>) -> Option<&'a str> {
         return None;
     }
     let len = usize::try_from(size).ok()?;
+    // The bytes are valid UTF-8: an ASCII `str` is its own UTF-8, and any other is encoded by
+    // CPython's strict UTF-8 encoder, which refuses what it cannot encode (lone surrogates, the
+    // null return above). So no second check.
     // SAFETY: on success CPython returns `size` initialized bytes at `data`, owned by `text`
-    // (see above). They are valid UTF-8: an ASCII `str` is its own UTF-8, and any other is
-    // encoded by CPython's strict UTF-8 encoder, which refuses what it cannot encode (lone
-    // surrogates, the null return above). So no second check.
-    Some(unsafe {
+    // (see above), and they are valid UTF-8 (see the comment above).
+    let utf8 = unsafe {
         std::str::from_utf8_unchecked(std::slice::from_raw_parts(data.cast::<u8>(), len))
-    })
+    };
+    Some(utf8)
 }
 
 /// A new `str` of `text`, which is valid UTF-8 (every piece of a core result is a `&str`);
