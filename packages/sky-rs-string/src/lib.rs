@@ -122,7 +122,8 @@ fn lends_utf8(py: Python<'_>) -> bool {
     unsafe_code,
     reason = "declaring a CPython function pyo3-ffi hides under abi3-py39"
 )]
-// SAFETY: the signature is CPython's `const char *PyUnicode_AsUTF8AndSize(PyObject *, Py_ssize_t *)`.
+// SAFETY: the signature is CPython's:
+// `const char *PyUnicode_AsUTF8AndSize(PyObject *unicode, Py_ssize_t *size)`.
 unsafe extern "C" {
     /// In the stable ABI since 3.10 (and in every CPython's full API); `pyo3-ffi` declares it
     /// only for a 3.10 floor, and this wheel's floor is 3.9, so it is called only on 3.10+.
