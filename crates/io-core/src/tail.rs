@@ -98,19 +98,14 @@ pub fn read_last_n_lines(path: &Path, n: usize) -> Result<LastLines, IoError> {
     read_last_n_lines_in(path, n, Vec::new())
 }
 
-/// [`read_last_n_lines`], reading into `storage` (its contents are dropped, its
-/// capacity reused: a caller that keeps it between calls avoids a fresh
-/// allocation, and the page faults of a large one, each time).
-pub fn read_last_n_lines_in(
-    path: &Path,
-    n: usize,
-    mut storage: Vec<u8>,
-) -> Result<LastLines, IoError> {
-    storage.clear();
+/// [`read_last_n_lines`], reading into `storage` (its contents are ignored and its
+/// length and capacity reused: a caller that keeps it between calls avoids a fresh
+/// allocation, the page faults of a large one, and zeroing it, each time).
+pub fn read_last_n_lines_in(path: &Path, n: usize, storage: Vec<u8>) -> Result<LastLines, IoError> {
     if n == 0 {
         return Ok(LastLines {
+            start: storage.len(),
             storage,
-            start: 0,
             region: None,
         });
     }
@@ -163,10 +158,11 @@ fn last_lines_of(
 
 /// Read backwards from `size` in doubling chunks until more than `n` newlines
 /// were seen or the start of the file is reached. The bytes read, in file
-/// order, end up in `storage[start..]`; returns `start`.
+/// order, end up in `storage[start..]`; returns `start`. What `storage` held
+/// before is room to read into, not data.
 fn read_tail(file: &File, size: u64, n: usize, storage: &mut Vec<u8>) -> io::Result<usize> {
     let mut pos = size;
-    let mut start = 0; // the data read so far is storage[start..]
+    let mut start = storage.len(); // the data read so far is storage[start..]
     let mut newlines = 0usize;
     let mut chunk_len = first_chunk(n);
     while pos > 0 && newlines <= n {
@@ -264,6 +260,30 @@ mod tests {
                 assert!(err.io_error().is_none());
             }
         }
+    }
+
+    #[test]
+    fn reused_storage_is_room_not_data() {
+        let content = b"one\ntwo\r\nthree\nfour";
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        io::Write::write_all(&mut file, content).unwrap();
+        let fresh: Vec<Vec<u8>> = read_last_n_lines(file.path(), 3)
+            .unwrap()
+            .iter()
+            .map(<[u8]>::to_vec)
+            .collect();
+        for stale in [vec![b'\n'; 3], vec![b'x'; 100_000], Vec::with_capacity(10)] {
+            let lines = read_last_n_lines_in(file.path(), 3, stale).unwrap();
+            let got: Vec<Vec<u8>> = lines.iter().map(<[u8]>::to_vec).collect();
+            assert_eq!(got, fresh);
+            assert!(content.ends_with(lines.buffer()));
+            let none = read_last_n_lines_in(file.path(), 0, lines.into_storage()).unwrap();
+            assert!(none.is_empty() && none.buffer().is_empty());
+        }
+        assert_eq!(
+            fresh,
+            vec![b"two\r".to_vec(), b"three".to_vec(), b"four".to_vec()]
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Base-36 encoding of a parsed hexadecimal integer.
 use crate::StringError;
 use crate::hex::{HexInt, Magnitude, parse_hex_bytes, parse_hex_str};
-use crate::radix::{Base36, digits_capacity, u128_limbs, write_digits};
+use crate::radix::{ALPHABET, Base36, Radix, digits_capacity, write_digits};
 use crate::small_str::SmallStr;
 
 /// `base36_encode` of `str` input: parse as `int(hex_str, 16)`, then write the value in base 36
@@ -36,14 +36,52 @@ pub(crate) fn encode(value: &HexInt) -> Result<SmallStr, StringError> {
     })
 }
 
+/// 36^12, the largest power of 36 below 2^64: the chunk of digits a `u64` can hold.
+const CHUNK12: u64 = 4_738_381_338_321_616_896;
+
 /// The base-36 digits of `n`; zero gives `"0"`.
-pub fn encode_u128(n: u128) -> SmallStr {
-    let mut limbs = u128_limbs(n);
-    // digits_capacity(4) == 43, comfortably above the 25 digits of u128::MAX.
-    let mut buf = [0u8; 43];
-    let start = write_digits::<Base36>(&mut limbs, &mut buf);
-    // Only ASCII digits were written.
-    SmallStr::concat(&[std::str::from_utf8(&buf[start..]).unwrap_or_default()])
+///
+/// One 128-bit division per 12 digits (none below 2^64); each digit pair is a `u64` division
+/// by a constant, which compiles to a multiplication.
+pub(crate) fn encode_u128(n: u128) -> SmallStr {
+    // u128::MAX has 25 base-36 digits.
+    let mut buf = [0u8; 25];
+    let mut pos = buf.len();
+    let mut rest = n;
+    let mut head = loop {
+        if let Ok(small) = u64::try_from(rest) {
+            break small;
+        }
+        let quotient = rest / u128::from(CHUNK12);
+        let mut chunk = (rest - quotient * u128::from(CHUNK12)) as u64;
+        for _ in 0..6 {
+            pos -= 2;
+            buf[pos..pos + 2].copy_from_slice(pair(chunk % 1296));
+            chunk /= 1296;
+        }
+        rest = quotient;
+    };
+    while head >= 36 {
+        pos -= 2;
+        buf[pos..pos + 2].copy_from_slice(pair(head % 1296));
+        head /= 1296;
+        if head == 0 {
+            // The pair's leading digit may be a zero to drop.
+            if buf[pos] == b'0' {
+                pos += 1;
+            }
+            return SmallStr::from_ascii(&buf[pos..]);
+        }
+    }
+    pos -= 1;
+    buf[pos] = ALPHABET[head as usize];
+    SmallStr::from_ascii(&buf[pos..])
+}
+
+/// The two base-36 digits of `value` (below 36^2).
+fn pair(value: u64) -> &'static [u8] {
+    let i = 2 * value as usize;
+    &Base36::PAIRS[i..i + 2]
 }
 
 #[cfg(test)]
@@ -63,6 +101,14 @@ mod tests {
         assert_eq!(encode_u128(u128::from(u64::MAX)), "3w5e11264sgsf");
         assert_eq!(encode_u128(u128::MAX), "f5lxx1zz5pnorynqglhzmsp33");
         assert_eq!(encode_u128(u128::from(u64::MAX) + 1), "3w5e11264sgsg");
+        // The edges of a digit pair and of a 12-digit chunk.
+        for digits in [1, 2, 3, 12, 13, 24] {
+            let power = 36u128.pow(digits);
+            let zeros = "0".repeat(digits as usize);
+            assert_eq!(encode_u128(power).as_str(), format!("1{zeros}"));
+            assert_eq!(encode_u128(power - 1).as_str(), "z".repeat(digits as usize));
+        }
+        assert_eq!(encode_u128(u128::from(CHUNK12) * 35 + 1), "z000000000001");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::small_str::SmallStr;
 
 /// The largest precision [`format_float`] formats itself. Anything above is left to Python, whose
 /// formatter has its own limits (`precision too big` beyond `i32::MAX`).
-pub const MAX_PRECISION: i64 = 10_000;
+pub(crate) const MAX_PRECISION: i64 = 10_000;
 
 /// Precisions up to this take the exact integer fast path (10^17 < 2^57, and 2^53 * 2^57 < 2^128).
 const FAST_PRECISION: usize = 17;
@@ -86,8 +86,7 @@ fn write_whole(num: f64, out: &mut SmallStr) {
     // digits_capacity(34) == 363, above the 309 digits of f64::MAX.
     let mut buf = [0u8; 363];
     let start = write_digits::<Base10>(&mut limbs, &mut buf);
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&buf[start..]).unwrap_or_default());
+    out.push_ascii(&buf[start..]);
 }
 
 /// `f'{num:.{precision}f}'` for finite non-whole `num` and `precision <= 17`, by exact integer
@@ -137,8 +136,7 @@ fn write_fraction_fast(num: f64, precision: usize, out: &mut SmallStr) -> bool {
         pos -= 1;
         buf[pos] = b'-';
     }
-    // Only ASCII was written.
-    out.push_str(std::str::from_utf8(&buf[pos..]).unwrap_or_default());
+    out.push_ascii(&buf[pos..]);
     true
 }
 

@@ -15,9 +15,8 @@ mod small_str;
 mod truncate;
 mod unicode;
 
-pub use base36::{base36_encode, base36_encode_bytes, encode_u128};
+pub use base36::{base36_encode, base36_encode_bytes};
 pub use error::StringError;
-pub use float::{MAX_PRECISION, format_float};
-pub use hex::{HexInt, parse_hex_bytes, parse_hex_str};
+pub use float::format_float;
 pub use small_str::SmallStr;
 pub use truncate::{Truncated, truncate_long_string};

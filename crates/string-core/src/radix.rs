@@ -3,7 +3,7 @@
 //! Schoolbook division by the largest power of the radix that fits a `u32`, one chunk of digits
 //! per pass. The divisor is a compile-time constant, so each limb step is a multiply, not a divide.
 
-const ALPHABET: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+pub(crate) const ALPHABET: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 
 /// Bits per digit, rounded down: a value of `b` bits has at most `b / 3 + 1` digits in any radix
 /// from 8 up (36 needs 5.17 bits per digit, 10 needs 3.32).
@@ -99,7 +99,8 @@ pub(crate) fn write_digits<R: Radix>(limbs: &mut [u32], buf: &mut [u8]) -> usize
 }
 
 /// Little-endian limbs of a `u128`.
-pub(crate) fn u128_limbs(n: u128) -> [u32; 4] {
+#[cfg(test)]
+fn u128_limbs(n: u128) -> [u32; 4] {
     [
         n as u32,
         (n >> 32) as u32,

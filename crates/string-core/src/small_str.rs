@@ -35,23 +35,62 @@ impl SmallStr {
         }
     }
 
+    /// The text's UTF-8 bytes, without the check [`SmallStr::as_str`] makes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { buf, len } => &buf[..usize::from(*len)],
+            Repr::Heap(s) => s.as_bytes(),
+        }
+    }
+
+    /// A string of ASCII `bytes` (the digits a core function wrote); the caller guarantees
+    /// ASCII, so no check is made here (a non-ASCII byte would only make [`SmallStr::as_str`]
+    /// empty, never unsound).
+    pub(crate) fn from_ascii(bytes: &[u8]) -> Self {
+        debug_assert!(bytes.is_ascii());
+        if bytes.len() > INLINE {
+            return Self(Repr::Heap(String::from_utf8_lossy(bytes).into_owned()));
+        }
+        let mut buf = [0; INLINE];
+        buf[..bytes.len()].copy_from_slice(bytes);
+        Self(Repr::Inline {
+            buf,
+            len: bytes.len() as u8,
+        })
+    }
+
     /// Appends `s`, moving to the heap when the inline buffer would overflow.
     pub fn push_str(&mut self, s: &str) {
+        self.push_utf8(s.as_bytes());
+    }
+
+    /// Appends ASCII `bytes` (digits a core function wrote) without checking them; see
+    /// [`SmallStr::from_ascii`].
+    pub(crate) fn push_ascii(&mut self, bytes: &[u8]) {
+        debug_assert!(bytes.is_ascii());
+        self.push_utf8(bytes);
+    }
+
+    /// Appends `bytes`, valid UTF-8 (every caller passes a `&str`'s bytes or ASCII).
+    fn push_utf8(&mut self, bytes: &[u8]) {
         match &mut self.0 {
             Repr::Inline { buf, len } => {
                 let start = usize::from(*len);
-                let end = start + s.len();
+                let end = start + bytes.len();
                 if end <= INLINE {
-                    buf[start..end].copy_from_slice(s.as_bytes());
+                    buf[start..end].copy_from_slice(bytes);
                     *len = end as u8;
                 } else {
-                    let mut heap = String::with_capacity(end.max(2 * INLINE));
-                    heap.push_str(std::str::from_utf8(&buf[..start]).unwrap_or_default());
-                    heap.push_str(s);
+                    let mut heap = Vec::with_capacity(end.max(2 * INLINE));
+                    heap.extend_from_slice(&buf[..start]);
+                    heap.extend_from_slice(bytes);
+                    // Valid UTF-8 (see above), so this keeps the vector and its capacity.
+                    let heap = String::from_utf8(heap)
+                        .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned());
                     self.0 = Repr::Heap(heap);
                 }
             }
-            Repr::Heap(heap) => heap.push_str(s),
+            Repr::Heap(heap) => heap.push_str(&String::from_utf8_lossy(bytes)),
         }
     }
 

@@ -75,6 +75,14 @@ impl Truncated<'_> {
             Self::Shortened(s) => s.as_str(),
         }
     }
+
+    /// The resulting text's UTF-8 bytes, without the check [`Truncated::as_str`] makes.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Self::Unchanged(s) => s.as_bytes(),
+            Self::Shortened(s) => s.as_bytes(),
+        }
+    }
 }
 
 fn concat(parts: &[&str]) -> Truncated<'static> {

@@ -7,9 +7,11 @@
 
 use proptest::prelude::*;
 use sky_rs_string_core::{
-    MAX_PRECISION, StringError, base36_encode, base36_encode_bytes, format_float, parse_hex_bytes,
-    parse_hex_str, truncate_long_string,
+    StringError, base36_encode, base36_encode_bytes, format_float, truncate_long_string,
 };
+
+/// The largest precision the core formats itself; above it, `PrecisionOutOfRange`.
+const MAX_PRECISION: i64 = 10_000;
 
 /// Base 36 of a big number given as hex digit values, most significant first (schoolbook
 /// division): the reference for arbitrary-length input.
@@ -138,16 +140,12 @@ fn text_strategy() -> impl Strategy<Value = String> {
 proptest! {
     #[test]
     fn hex_parsers_never_panic(text in any::<String>(), bytes in prop::collection::vec(any::<u8>(), 0..80)) {
-        let _ = parse_hex_str(&text);
         let _ = base36_encode(&text);
-        let _ = parse_hex_bytes(&bytes);
         let _ = base36_encode_bytes(&bytes);
     }
 
     #[test]
     fn decorated_hex_parses_like_int_base_16((text, negative, digits) in decorated_hex()) {
-        let parsed = parse_hex_str(&text);
-        prop_assert!(parsed.is_ok(), "{text:?}: {parsed:?}");
         let expected = base36_of_hex_digits(&digits);
         let result = base36_encode(&text);
         if negative && expected != "0" {
@@ -169,7 +167,6 @@ proptest! {
             base36_encode(&hex).map(|s| s.as_str().to_owned()),
             Ok(base36_of_hex_digits(&digits))
         );
-        prop_assert_eq!(parse_hex_str(&hex).ok().and_then(|v| v.magnitude_u128()), Some(value));
     }
 
     #[test]
@@ -192,8 +189,8 @@ proptest! {
         let broken: String = chars[..at].iter().copied().chain(junk.chars()).chain(chars[at..].iter().copied()).collect();
         // Only check the parse does not panic and agrees between str and bytes input.
         prop_assert_eq!(
-            parse_hex_str(&broken).is_ok(),
-            parse_hex_bytes(broken.as_bytes()).is_ok(),
+            base36_encode(&broken).map(|s| s.to_string()),
+            base36_encode_bytes(broken.as_bytes()).map(|s| s.to_string()),
             "{:?}", broken
         );
     }

@@ -1,6 +1,7 @@
 //! Decoding the lines of `read_last_n_lines`: utf-8 in Rust, every other codec by Python.
 use std::sync::{Mutex, PoisonError};
 
+use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -43,38 +44,45 @@ impl<'py> Decoder<'py> {
     }
 
     /// Decode the lines of `lines`: trailing `'\r'`s stripped, `'\n'` after all but the last.
+    ///
+    /// One pass over the lines, each made into a `str` straight from the read buffer. For utf-8,
+    /// CPython's own strict decoder (which has an ASCII fast path) both checks and copies a line;
+    /// a line it refuses takes [`Decoder::decode_line`]. A line without `'\r'` is decoded with
+    /// the `'\n'` after it, so no line is copied in Rust.
     pub(crate) fn decode(
         &self,
         py: Python<'py>,
         lines: &LastLines,
     ) -> PyResult<Bound<'py, PyList>> {
-        let ranges: Vec<_> = lines.ranges().collect();
         let buffer = lines.buffer();
-        let mut out = Vec::with_capacity(ranges.len());
-        // Fast path: every selected line (and the newlines between them) is valid UTF-8, so each
-        // line with its newline is a substring of one validated text.
-        if let (Self::Utf8 { .. }, Some(first), Some(last)) = (self, ranges.first(), ranges.last())
-            && let Ok(text) = std::str::from_utf8(&buffer[first.start..last.end])
-        {
-            for (i, range) in ranges.iter().enumerate() {
-                let line = &text[range.start - first.start..range.end - first.start];
-                let trimmed = line.trim_end_matches('\r');
-                let item = if i + 1 == ranges.len() {
-                    PyString::new(py, trimmed)
-                } else if trimmed.len() == line.len() {
-                    PyString::new(
-                        py,
-                        &text[range.start - first.start..=range.end - first.start],
-                    )
+        let mut out = Vec::new();
+        let mut joined = Vec::new();
+        let mut ranges = lines.ranges().peekable();
+        while let Some(range) = ranges.next() {
+            let last = ranges.peek().is_none();
+            let line = &buffer[range.clone()];
+            let item = if let Self::Utf8 { .. } = self {
+                // '\r' never occurs inside a multi-byte utf-8 sequence, so stripping bytes is
+                // stripping characters.
+                let kept = line.len() - line.iter().rev().take_while(|&&b| b == b'\r').count();
+                let text = if last {
+                    &line[..kept]
+                } else if kept == line.len() {
+                    &buffer[range.start..=range.end]
                 } else {
-                    PyString::new(py, &[trimmed, "\n"].concat())
+                    joined.clear();
+                    joined.extend_from_slice(&line[..kept]);
+                    joined.push(b'\n');
+                    &joined
                 };
-                out.push(item.into_any());
-            }
-            return PyList::new(py, out);
-        }
-        for (i, range) in ranges.iter().enumerate() {
-            out.push(self.decode_line(py, &buffer[range.clone()], i + 1 == ranges.len())?);
+                match strict_utf8(py, text) {
+                    Some(item) => item.into_any(),
+                    None => self.decode_line(py, line, last)?,
+                }
+            } else {
+                self.decode_line(py, line, last)?
+            };
+            out.push(item);
         }
         PyList::new(py, out)
     }
@@ -103,6 +111,21 @@ impl<'py> Decoder<'py> {
         };
         python_decode(py, line, encoding, errors, last)
     }
+}
+
+/// `text` decoded as strict utf-8 by CPython (`PyUnicode_DecodeUTF8`), or `None` (the
+/// `UnicodeDecodeError` dropped) when it is not valid utf-8.
+fn strict_utf8<'py>(py: Python<'py>, text: &[u8]) -> Option<Bound<'py, PyString>> {
+    let len = ffi::Py_ssize_t::try_from(text.len()).ok()?;
+    #[expect(unsafe_code, reason = "PyUnicode_DecodeUTF8; see SAFETY")]
+    // SAFETY: `text` is `len` readable bytes, which CPython copies; a null `errors` is strict.
+    // The result is a new reference (ours), a `str` when not null; a null return has set an
+    // exception, which `from_owned_ptr_or_err` takes.
+    let decoded = unsafe {
+        let ptr = ffi::PyUnicode_DecodeUTF8(text.as_ptr().cast(), len, std::ptr::null());
+        Bound::from_owned_ptr_or_err(py, ptr).map(|obj| obj.cast_into_unchecked())
+    };
+    decoded.ok()
 }
 
 /// `line.decode(encoding, errors=errors).rstrip('\r')` (`+ '\n'` unless `last`), by Python.

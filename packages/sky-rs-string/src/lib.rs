@@ -5,6 +5,9 @@
 //! Python itself: `int(x, 16)` for `base36_encode`, `sky_rs._fallback.string` for the other two,
 //! so exotic inputs get exactly the reference's answer or exception.
 use pyo3::exceptions::PyValueError;
+use std::sync::OnceLock;
+
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyFloat, PyInt, PySlice, PyString};
 use sky_rs_py_support::Fallback;
@@ -98,11 +101,79 @@ impl<'py> BoolArg<'py> {
 
 /// Runs `f` on the UTF-8 text of a `str`, or returns `None` for one with lone surrogates.
 ///
-/// The limited API of Python 3.9 cannot lend a `str`'s UTF-8 buffer, so this borrows from a
-/// `bytes` copy (one allocation, where `to_cow` would make two).
+/// From Python 3.10 on, `PyUnicode_AsUTF8AndSize` lends the `str`'s own UTF-8 buffer (an ASCII
+/// `str` is its own UTF-8): no copy, no allocation. Python 3.9's limited API cannot lend it, so
+/// there the text is borrowed from a `bytes` copy (one allocation, where `to_cow` would make two).
 fn with_utf8<R>(text: &Bound<'_, PyString>, f: impl FnOnce(&str) -> R) -> Option<R> {
+    if lends_utf8(text.py()) {
+        return borrow_utf8(text).map(f);
+    }
     let bytes = text.encode_utf8().ok()?;
     std::str::from_utf8(bytes.as_bytes()).ok().map(f)
+}
+
+/// Whether this interpreter has `PyUnicode_AsUTF8AndSize` in its limited API (3.10 and later).
+fn lends_utf8(py: Python<'_>) -> bool {
+    static LENDS: OnceLock<bool> = OnceLock::new();
+    *LENDS.get_or_init(|| py.version_info() >= (3, 10))
+}
+
+#[expect(
+    unsafe_code,
+    reason = "declaring a CPython function pyo3-ffi hides under abi3-py39"
+)]
+// SAFETY: the signature is CPython's:
+// `const char *PyUnicode_AsUTF8AndSize(PyObject *unicode, Py_ssize_t *size)`.
+unsafe extern "C" {
+    /// In the stable ABI since 3.10 (and in every CPython's full API); `pyo3-ffi` declares it
+    /// only for a 3.10 floor, and this wheel's floor is 3.9, so it is called only on 3.10+.
+    fn PyUnicode_AsUTF8AndSize(
+        unicode: *mut ffi::PyObject,
+        size: *mut ffi::Py_ssize_t,
+    ) -> *const std::ffi::c_char;
+}
+
+/// The `str`'s own UTF-8 buffer, or `None` (the error cleared) for one with lone surrogates.
+/// Python 3.10 or later only (see [`lends_utf8`]).
+#[expect(
+    unsafe_code,
+    reason = "borrowing the UTF-8 buffer CPython keeps; see SAFETY"
+)]
+fn borrow_utf8<'a>(text: &'a Bound<'_, PyString>) -> Option<&'a str> {
+    let mut size: ffi::Py_ssize_t = 0;
+    // SAFETY: `text` is a live `str` and we are attached to the interpreter (a `Bound` proves
+    // both). The buffer belongs to `text`, which CPython never mutates or frees while `text`
+    // lives, so it outlives the `'a` borrow of `text`.
+    let data = unsafe { PyUnicode_AsUTF8AndSize(text.as_ptr(), &raw mut size) };
+    if data.is_null() {
+        // UnicodeEncodeError (lone surrogates): the caller takes another route.
+        drop(PyErr::take(text.py()));
+        return None;
+    }
+    let len = usize::try_from(size).ok()?;
+    // The bytes are valid UTF-8: an ASCII `str` is its own UTF-8, and any other is encoded by
+    // CPython's strict UTF-8 encoder, which refuses what it cannot encode (lone surrogates, the
+    // null return above). So no second check.
+    // SAFETY: on success CPython returns `size` initialized bytes at `data`, owned by `text`
+    // (see above), and they are valid UTF-8 (see the comment above).
+    let utf8 = unsafe {
+        std::str::from_utf8_unchecked(std::slice::from_raw_parts(data.cast::<u8>(), len))
+    };
+    Some(utf8)
+}
+
+/// A new `str` of `text`, which is valid UTF-8 (every piece of a core result is a `&str`);
+/// CPython decodes it, so no second check here.
+fn new_str<'py>(py: Python<'py>, text: &[u8]) -> PyResult<Bound<'py, PyString>> {
+    let len = ffi::Py_ssize_t::try_from(text.len())?;
+    #[expect(unsafe_code, reason = "PyUnicode_FromStringAndSize; see SAFETY")]
+    // SAFETY: `text` is `len` readable bytes; CPython copies them (and raises on invalid UTF-8,
+    // which `from_owned_ptr_or_err` turns into an `Err`). The new reference is ours, and it is a
+    // `str` when not null.
+    unsafe {
+        let ptr = ffi::PyUnicode_FromStringAndSize(text.as_ptr().cast(), len);
+        Ok(Bound::from_owned_ptr_or_err(py, ptr)?.cast_into_unchecked())
+    }
 }
 
 /// Converts a hex string to a base36 string.
@@ -123,7 +194,7 @@ fn base36_encode<'py>(hex_str: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyStri
         return base36_via_int(hex_str);
     };
     match encoded {
-        Ok(digits) => Ok(PyString::new(hex_str.py(), digits.as_str())),
+        Ok(digits) => new_str(hex_str.py(), digits.as_bytes()),
         // int() owns the exact message (it quotes repr(hex_str)), and knows digits newer than ours.
         Err(StringError::InvalidHexLiteral) => base36_via_int(hex_str),
         Err(err) => Err(to_py_err(err, hex_str)),
@@ -138,7 +209,7 @@ fn base36_via_int<'py>(hex_str: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyStr
     let hex = value.call_method1("__format__", ("x",))?;
     let hex = hex.cast::<PyString>()?.to_cow()?;
     match core::base36_encode(&hex) {
-        Ok(digits) => Ok(PyString::new(py, digits.as_str())),
+        Ok(digits) => new_str(py, digits.as_bytes()),
         Err(err) => Err(to_py_err(err, hex_str)),
     }
 }
@@ -155,7 +226,7 @@ fn format_float<'py>(
     let py = num.py();
     if let (Ok(float), IntArg::Int(digits)) = (num.cast_exact::<PyFloat>(), &precision) {
         return match core::format_float(float.value(), *digits) {
-            Ok(text) => Ok(PyString::new(py, text.as_str()).into_any()),
+            Ok(text) => Ok(new_str(py, text.as_bytes())?.into_any()),
             Err(StringError::PrecisionOutOfRange) => FALLBACK
                 .function(py, "format_float")?
                 .call1((num, precision.into_object(py))),
@@ -193,13 +264,13 @@ fn truncate_long_string<'py>(
         }
         // Lone surrogates cannot be borrowed as UTF-8: Python slices those.
         let truncated = with_utf8(text, |utf8| {
-            PyString::new(
+            new_str(
                 py,
-                core::truncate_long_string(utf8, *limit, *middle).as_str(),
+                core::truncate_long_string(utf8, *limit, *middle).as_bytes(),
             )
         });
         if let Some(truncated) = truncated {
-            return Ok(truncated.into_any());
+            return Ok(truncated?.into_any());
         }
     }
     FALLBACK.function(py, "truncate_long_string")?.call1((
