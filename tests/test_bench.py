@@ -318,6 +318,7 @@ def test_formatting() -> None:
     assert human_bytes(1024 * 1024) == "1 MiB"
 
 
+@pytest.mark.devbuild
 def test_every_case_kind_is_a_floor_kind() -> None:
     """Each floor part names a kind ``sky_rs_floor`` has (tests/test_floor_ext.py tests them)."""
     import sky_rs_floor

@@ -31,6 +31,7 @@ def test_wheels_hold_only_the_api(domain: str) -> None:
     assert not [n for n in names if n in ("_floor", "_noop") or "floor" in n.lower()], names
 
 
+@pytest.mark.devbuild
 def test_every_kind_is_timed(tmp_path: Path) -> None:
     floor = floor_module()
     directory = tmp_path / "d"
@@ -62,6 +63,7 @@ def test_every_kind_is_timed(tmp_path: Path) -> None:
     assert floor.floor("kill", me, 1) > 0
 
 
+@pytest.mark.devbuild
 def test_unknown_kind_lists_the_kinds() -> None:
     floor = floor_module()
     with pytest.raises(ValueError, match="unknown floor kind") as info:
@@ -69,6 +71,7 @@ def test_unknown_kind_lists_the_kinds() -> None:
     assert all(repr(kind) in str(info.value) for kind in floor.KINDS)
 
 
+@pytest.mark.devbuild
 def test_failed_open_names_the_path(tmp_path: Path) -> None:
     floor = floor_module()
     missing = str(tmp_path / "missing")
@@ -78,6 +81,7 @@ def test_failed_open_names_the_path(tmp_path: Path) -> None:
         assert info.value.filename == missing, kind
 
 
+@pytest.mark.devbuild
 def test_noop_takes_anything() -> None:
     floor = floor_module()
     assert floor.noop() is None

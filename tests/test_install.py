@@ -375,6 +375,7 @@ def test_sky_rs_run_passes_the_exit_status_and_reports_bad_commands(tmp_path: Pa
 # ------------------------------------------------------------------ the wheel
 
 
+@pytest.mark.devbuild
 def test_the_wheel_ships_the_pth_file_and_it_works_in_a_fresh_venv(tmp_path: Path) -> None:
     uv = shutil.which("uv")
     if uv is None:
