@@ -217,23 +217,13 @@ tests/test_process_liveness.py::test_are_processes_alive_errors
 # bullseye's OpenSSL 1.1.1 has no "sha-256" alias (hashlib.new("sha-256") raises on 3.9 there):
 tests/test_io.py::test_hash_file_matches_hashlib[rust-sha-256]
 tests/test_io.py::test_hash_file_matches_hashlib[python-sha-256]
-# Known differences of the Rust wheels from CPython 3.9 (they follow >= 3.10; see the README):
-tests/test_io.py::test_hash_object_update_errors[python-text-TypeError-
-tests/test_io_differential.py::test_hash_object_updates
-tests/test_system_differential.py::test_environment_overrides
-tests/test_system_differential.py::test_undecodable_environment_bytes
-tests/test_hardening_hostile.py::test_hostile_arguments[find_free_port-488-(3,)]
 IDS
             ;;
         3.14 | 3.15) cat <<'IDS'
-# CPython 3.14 changed these texts (os.kill's overflow: "Python int too large to convert to C
-# int"; float division: "division by zero"); the tests expect the <= 3.13 ones:
+# CPython 3.14 changed this text (os.kill's overflow: "Python int too large to convert to C
+# int"); the tests expect the <= 3.13 one:
 tests/test_process_liveness.py::test_pids_beyond_pid_t_raise_like_os_kill
 tests/test_process_liveness.py::test_are_processes_alive_errors
-tests/test_system.py::test_cgroup_v2_errors_the_reference_lets_through[python-
-# Known difference of the Rust wheel from CPython >= 3.14 (it says "float division by zero"):
-tests/test_hardening_hostile.py::test_hostile_cgroup_files[v2-b'50000 0']
-tests/test_hardening_hostile.py::test_hostile_cgroup_files[v2-b'1 1e-400']
 IDS
             ;;&
         3.15) cat <<'IDS'

@@ -11,6 +11,13 @@ use sky_rs_io_core::{HashAlgorithm, Hasher};
 /// `hashlib` releases the GIL for updates of at least this many bytes; so do we.
 const GIL_MINSIZE: usize = 2048;
 
+/// `hashlib.sha256`, whose `update()` raises the errors of `hashlib` for the rare arguments
+/// we let it judge (a `str`, a non-contiguous buffer), in the running interpreter's words.
+fn sha256(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static SHA256: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    SHA256.import(py, "hashlib", "sha256")
+}
+
 /// A `hashlib`-like hash object computed in Rust: md5, sha1, sha224, sha256, sha384, sha512.
 #[pyclass(name = "HASH", module = "sky_rs_io", frozen)]
 pub(crate) struct PyHash {
@@ -49,6 +56,9 @@ impl PyHash {
             return Ok(());
         }
         if data.is_instance_of::<PyString>() {
+            // hashlib's own TypeError, in the running interpreter's words (3.9: "Unicode-objects
+            // must be encoded before hashing"; 3.10+: "Strings must be encoded before hashing").
+            sha256(py)?.call0()?.call_method1("update", (data,))?;
             return Err(PyTypeError::new_err(
                 "Strings must be encoded before hashing",
             ));
@@ -66,11 +76,7 @@ impl PyHash {
         })?;
         if !view.getattr(intern!(py, "c_contiguous"))?.is_truthy()? {
             // hashlib refuses it with the exporter's own error: let it say so.
-            static SHA256: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-            SHA256
-                .import(py, "hashlib", "sha256")?
-                .call0()?
-                .call_method1("update", (data,))?;
+            sha256(py)?.call0()?.call_method1("update", (data,))?;
         }
         let bytes = view.call_method0(intern!(py, "tobytes"))?;
         self.feed(py, bytes.cast::<PyBytes>()?.as_bytes());

@@ -308,7 +308,9 @@ fn find_free_port(py: Python<'_>, start_port: &Bound<'_, PyAny>) -> PyResult<u16
             .call1((start_port,))?
             .extract()
     };
-    if !start_port.is_instance_of::<PyInt>() {
+    // Not an exact int (a float, a str, an int subclass with its own comparisons, which
+    // `range()` may call depending on the interpreter): let Python judge it.
+    if !start_port.is_exact_instance_of::<PyInt>() {
         return to_python();
     }
     let start = match start_port.extract::<i64>() {

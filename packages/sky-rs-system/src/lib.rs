@@ -219,7 +219,7 @@ fn to_py_err(py: Python<'_>, err: SystemError) -> PyErr {
         }
         SystemError::InfinityToInt => PyOverflowError::new_err(message),
         SystemError::NanToInt | SystemError::EmbeddedNul => PyValueError::new_err(message),
-        SystemError::ZeroDivision => PyZeroDivisionError::new_err(message),
+        SystemError::ZeroDivision => float_division_by_zero(py, message),
         SystemError::Os { errno, path } => path_os_error(py, errno, path),
         SystemError::AffinityMaskTooSmall => path_os_error(py, EINVAL, None),
         SystemError::MemTotalMissing => {
@@ -228,8 +228,25 @@ fn to_py_err(py: Python<'_>, err: SystemError) -> PyErr {
     }
 }
 
-/// `float(value)`'s own error: `could not convert string to float: {value!r}`.
+/// The `ZeroDivisionError` of a float division by zero, raised by Python itself so that it
+/// has the running interpreter's text ("float division by zero" up to 3.13, "division by
+/// zero" from 3.14). `message` is the core's text, should Python not raise.
+fn float_division_by_zero(py: Python<'_>, message: String) -> PyErr {
+    match PyFloat::new(py, 1.0).div(PyFloat::new(py, 0.0)) {
+        Err(err) if err.is_instance_of::<PyZeroDivisionError>(py) => err,
+        _ => PyZeroDivisionError::new_err(message),
+    }
+}
+
+/// `float(value)`'s own error: `could not convert string to float: {value!r}`, raised by
+/// Python's `float` itself so that it has the running interpreter's text (3.9 quotes the
+/// stripped text of a value that is only whitespace, `''`). Should Python not raise, the
+/// text of 3.10 and newer.
 fn not_a_float(py: Python<'_>, value: &str) -> PyErr {
+    match py.get_type::<PyFloat>().call1((PyString::new(py, value),)) {
+        Err(err) if err.is_instance_of::<PyValueError>(py) => return err,
+        _ => {}
+    }
     let repr = PyString::new(py, value).repr().map_or_else(
         |_| format!("{value:?}"),
         |repr| repr.to_string_lossy().into_owned(),
