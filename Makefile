@@ -25,7 +25,7 @@ test: ## The fast inner loop: cargo test and pytest (no lints, no install proof)
 	uv run --locked pytest
 
 .PHONY: all
-all: ## Everything CI runs (same as bash scripts/test.sh; about 7 minutes)
+all: ## Everything CI runs (same as bash scripts/test.sh; about 15 minutes with cached chroots)
 	bash scripts/test.sh
 
 .PHONY: bench
