@@ -95,31 +95,33 @@ impl Roots {
     /// `statfs` per process). Those files hold one record, rendered whole by the first read
     /// whose buffer is large enough, so a read shorter than its buffer reached the end.
     pub(crate) fn cpu_files_end_at_short_read(&self, v2: bool) -> bool {
-        let Some(facts) = &self.mounts else {
-            return false;
-        };
-        let dir = if v2 {
-            self.cgroup.clone()
-        } else {
-            self.cgroup.join("cpu")
-        };
-        *facts.cpu_dir_is_cgroupfs.get_or_init(|| is_cgroupfs(&dir))
+        self.limit_files_end_at_short_read(v2, "cpu", |f| &f.cpu_dir_is_cgroupfs)
     }
 
     /// [`Roots::cpu_files_end_at_short_read`] for the memory limit files (`memory.max`,
     /// `memory/memory.limit_in_bytes`).
     pub(crate) fn memory_files_end_at_short_read(&self, v2: bool) -> bool {
+        self.limit_files_end_at_short_read(v2, "memory", |f| &f.memory_dir_is_cgroupfs)
+    }
+
+    /// Whether the limit files of `v1_controller` (or of the v2 root) are on a kernel cgroup
+    /// file system: false unless the mounts are cached, then learnt once (one `statfs`).
+    fn limit_files_end_at_short_read(
+        &self,
+        v2: bool,
+        v1_controller: &str,
+        field: fn(&MountFacts) -> &OnceLock<bool>,
+    ) -> bool {
         let Some(facts) = &self.mounts else {
             return false;
         };
-        let dir = if v2 {
-            self.cgroup.clone()
-        } else {
-            self.cgroup.join("memory")
-        };
-        *facts
-            .memory_dir_is_cgroupfs
-            .get_or_init(|| is_cgroupfs(&dir))
+        *field(facts).get_or_init(|| {
+            if v2 {
+                is_cgroupfs(&self.cgroup)
+            } else {
+                is_cgroupfs(&self.cgroup.join(v1_controller))
+            }
+        })
     }
 
     /// Whether `<proc>/meminfo` is the kernel's procfs file (asked on every call unless the
