@@ -267,9 +267,7 @@ impl FileHasher {
                 path: path.to_path_buf(),
                 source,
             })?;
-            let size = size.len();
-            buffer.resize(buffer_len(size).max(FIRST_READ), 0);
-            size
+            size.len()
         };
         Ok(Self {
             size,
@@ -285,6 +283,11 @@ impl FileHasher {
     pub fn advance(&mut self, limit: u64) -> Result<bool, IoError> {
         let pending = std::mem::take(&mut self.pending);
         self.hasher.update(&self.buffer[..pending]);
+        // Grown only here, so a file handed to someone else by `into_parts` never pays for it.
+        let wanted = buffer_len(self.size);
+        if self.buffer.len() < wanted {
+            self.buffer.resize(wanted, 0);
+        }
         let limit = limit.saturating_sub(pending as u64);
         feed(&mut self.file, &mut self.hasher, &mut self.buffer, limit).map_err(IoError::Read)
     }
