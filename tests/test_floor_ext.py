@@ -46,6 +46,7 @@ def test_every_kind_is_timed(tmp_path: Path) -> None:
         "bind": 0,
         "hash_memory": ("sha256", 4096),
         "py_strings": ["a line\n", "another"],
+        "py_str": "a result",
         "sched_getaffinity": None,
         "sysconf_nprocessors_onln": None,
         "sysinfo": None,

@@ -41,6 +41,7 @@ enum Kind {
     Bind,
     HashMemory,
     PyStrings,
+    PyStr,
     SchedGetaffinity,
     SysconfNprocessorsOnln,
     Sysinfo,
@@ -54,12 +55,13 @@ enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 15] = [
+    const ALL: [Kind; 16] = [
         Kind::ReadTail,
         Kind::ReadAll,
         Kind::Bind,
         Kind::HashMemory,
         Kind::PyStrings,
+        Kind::PyStr,
         Kind::SchedGetaffinity,
         Kind::SysconfNprocessorsOnln,
         Kind::Sysinfo,
@@ -79,6 +81,7 @@ impl Kind {
             Kind::Bind => "bind",
             Kind::HashMemory => "hash_memory",
             Kind::PyStrings => "py_strings",
+            Kind::PyStr => "py_str",
             Kind::SchedGetaffinity => "sched_getaffinity",
             Kind::SysconfNprocessorsOnln => "sysconf_nprocessors_onln",
             Kind::Sysinfo => "sysinfo",
@@ -122,6 +125,9 @@ enum Work {
     /// A list of new `str` objects with these texts: the result of `read_last_n_lines`. Needs
     /// the GIL, so [`floor`] times it itself; [`Work::run`] does nothing.
     PyStrings(Vec<String>),
+    /// One new `str` with this text: the result of a string function. Needs the GIL, like
+    /// [`Work::PyStrings`].
+    PyStr(String),
     /// `sched_getaffinity(0)`: `len(os.sched_getaffinity(0))`.
     Affinity,
     /// `sysconf(_SC_NPROCESSORS_ONLN)`: `os.cpu_count()` (glibc reads a sysfs file).
@@ -193,6 +199,7 @@ impl Work {
                 (Self::HashMemory(algorithm, vec![0x5a; size]), None)
             }
             Kind::PyStrings => (Self::PyStrings(arg.extract()?), None),
+            Kind::PyStr => (Self::PyStr(arg.extract()?), None),
             Kind::SchedGetaffinity => (Self::Affinity, None),
             Kind::SysconfNprocessorsOnln => (Self::OnlineCpus, None),
             Kind::Sysinfo => (Self::SysInfo, None),
@@ -238,7 +245,7 @@ impl Work {
                 hasher.update(data);
                 black_box(hasher.digest());
             }
-            Self::PyStrings(_) => {}
+            Self::PyStrings(_) | Self::PyStr(_) => {}
             Self::Affinity => {
                 black_box(sched_getaffinity(Pid::from_raw(0)).map_err(Failure::errno)?);
             }
@@ -309,12 +316,12 @@ fn time_loop<E>(iterations: u64, mut once: impl FnMut() -> Result<(), E>) -> Res
 }
 
 /// Nanoseconds per iteration of the work `kind` names, done `iterations` times in one loop
-/// timed with [`Instant`]; with the GIL released, but for `py_strings`, which makes Python
-/// objects.
+/// timed with [`Instant`]; with the GIL released, but for `py_strings` and `py_str`, which
+/// make Python objects.
 ///
 /// Kinds and their `arg`: `read_tail` (`(path, n_bytes)`), `read_all`, `stat`, `read`,
 /// `listdir`, `open_path` (a path), `bind` (a port), `hash_memory` (`(algorithm, n_bytes)`),
-/// `py_strings` (a list of `str`), `kill` and `tgkill` (a pid or a list of pids);
+/// `py_strings` (a list of `str`), `py_str` (a `str`), `kill` and `tgkill` (a pid or a list of pids);
 /// `sched_getaffinity`, `sysconf_nprocessors_onln`, `sysinfo`, `getrlimit_nofile` ignore it.
 #[pyfunction]
 #[pyo3(signature = (kind, arg, iterations))]
@@ -325,6 +332,12 @@ fn floor(py: Python<'_>, kind: &str, arg: &Bound<'_, PyAny>, iterations: u64) ->
             let strings = texts.iter().map(|text| PyString::new(py, text));
             black_box(PyList::new(py, strings)?);
             Ok(())
+        });
+    }
+    if let Work::PyStr(text) = &work {
+        return time_loop(iterations, || {
+            black_box(PyString::new(py, text));
+            Ok::<(), PyErr>(())
         });
     }
     py.detach(|| {

@@ -1,6 +1,6 @@
 //! Base-36 encoding of a parsed hexadecimal integer.
 use crate::StringError;
-use crate::hex::{HexInt, Magnitude, parse_hex_bytes, parse_hex_str};
+use crate::hex::{HexInt, Magnitude, parse_hex_bytes, parse_hex_str, plain_u128};
 use crate::radix::{ALPHABET, Base36, Radix, digits_capacity, write_digits};
 use crate::small_str::SmallStr;
 
@@ -10,11 +10,18 @@ use crate::small_str::SmallStr;
 /// Errors: [`StringError::InvalidHexLiteral`] where `int()` would raise `ValueError`, and
 /// [`StringError::NegativeValue`] for a value below zero.
 pub fn base36_encode(hex_str: &str) -> Result<SmallStr, StringError> {
+    // Bare hex digits (a uuid's `.hex`) skip the general parser: no `HexInt` is built.
+    if let Some(value) = plain_u128(hex_str.as_bytes()) {
+        return Ok(encode_u128(value));
+    }
     encode(&parse_hex_str(hex_str)?)
 }
 
 /// `base36_encode` of `bytes` input (ASCII whitespace only, no Unicode digits).
 pub fn base36_encode_bytes(hex_bytes: &[u8]) -> Result<SmallStr, StringError> {
+    if let Some(value) = plain_u128(hex_bytes) {
+        return Ok(encode_u128(value));
+    }
     encode(&parse_hex_bytes(hex_bytes)?)
 }
 

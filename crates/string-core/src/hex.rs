@@ -138,7 +138,7 @@ const NOT_HEX: u8 = 0x80;
 
 /// The fast path: 1 to 32 bare hex digits (a uuid's `.hex`): eight at a time when their count
 /// is a multiple of eight, else as two branch-free `u64` halves.
-fn plain_u128(input: &[u8]) -> Option<u128> {
+pub(crate) fn plain_u128(input: &[u8]) -> Option<u128> {
     if input.is_empty() || input.len() > 32 {
         return None;
     }

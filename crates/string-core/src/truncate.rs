@@ -1,5 +1,5 @@
 //! `truncate_long_string`, counting code points with Python's slice semantics.
-use crate::small_str::SmallStr;
+use std::fmt;
 
 const ELLIPSIS: &str = "...";
 
@@ -58,35 +58,107 @@ fn slice_index(len: usize, index: i64) -> usize {
     resolved.clamp(0, len_i64) as usize
 }
 
-/// The result of [`truncate_long_string`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The result of [`truncate_long_string`], as pieces of its input: no copy is made, so the
+/// caller builds its own string once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Truncated<'a> {
     /// The input, short enough already (Python returns the very same object).
     Unchanged(&'a str),
-    /// A new, shortened string.
-    Shortened(SmallStr),
+    /// A new, shortened string: `head`, then `"..."`, then `tail`.
+    Shortened {
+        /// What is kept of the start.
+        head: &'a str,
+        /// What is kept of the end (empty unless the middle was cut).
+        tail: &'a str,
+    },
 }
 
-impl Truncated<'_> {
-    /// The resulting text.
-    pub fn as_str(&self) -> &str {
+impl<'a> Truncated<'a> {
+    /// The resulting text in three pieces, to be joined.
+    pub fn parts(self) -> [&'a str; 3] {
         match self {
-            Self::Unchanged(s) => s,
-            Self::Shortened(s) => s.as_str(),
+            Self::Unchanged(s) => [s, "", ""],
+            Self::Shortened { head, tail } => [head, ELLIPSIS, tail],
         }
     }
 
-    /// The resulting text's UTF-8 bytes, without the check [`Truncated::as_str`] makes.
-    pub fn as_bytes(&self) -> &[u8] {
-        match self {
-            Self::Unchanged(s) => s.as_bytes(),
-            Self::Shortened(s) => s.as_bytes(),
-        }
+    /// The length of the resulting text in bytes.
+    pub fn len(self) -> usize {
+        self.parts().iter().map(|part| part.len()).sum()
+    }
+
+    /// Whether the resulting text is empty.
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
     }
 }
 
-fn concat(parts: &[&str]) -> Truncated<'static> {
-    Truncated::Shortened(SmallStr::concat(parts))
+impl fmt::Display for Truncated<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.parts().iter().try_for_each(|part| f.write_str(part))
+    }
+}
+
+/// A new string: `head`, the ellipsis, `tail`.
+fn shortened<'a>(head: &'a str, tail: &'a str) -> Truncated<'a> {
+    Truncated::Shortened { head, tail }
+}
+
+/// The word of `bytes` (UTF-8) starting at `start`: where it ends (its space, or the end),
+/// and how many characters it has (its bytes that start a UTF-8 sequence).
+fn scan_word(bytes: &[u8], start: usize) -> (usize, usize) {
+    let mut chars = 0;
+    for (offset, &byte) in bytes[start..].iter().enumerate() {
+        if byte == b' ' {
+            return (start + offset, chars);
+        }
+        chars += usize::from(byte & 0xc0 != 0x80);
+    }
+    (bytes.len(), chars)
+}
+
+/// For ASCII text and `max_length >= 0`: where the word that ends the kept words starts (the
+/// `word_start` of the general loop below). There a character is a byte, so after the word
+/// ending at the `k`-th space (`k` from 0) the words hold `position - k` characters. Spaces
+/// are found eight bytes at a time, and only up to that word.
+fn ascii_word_start(bytes: &[u8], max_length: usize) -> usize {
+    let mut word_start = 0;
+    let mut words = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let mut flags = space_flags(word);
+        while flags != 0 {
+            let position = base + (flags.trailing_zeros() / 8) as usize;
+            if position - words >= max_length {
+                return word_start;
+            }
+            word_start = position + 1;
+            words += 1;
+            flags &= flags - 1;
+        }
+        base += 8;
+    }
+    for (offset, &byte) in chunks.remainder().iter().enumerate() {
+        if byte == b' ' {
+            if base + offset - words >= max_length {
+                return word_start;
+            }
+            word_start = base + offset + 1;
+            words += 1;
+        }
+    }
+    word_start
+}
+
+/// The high bit of each byte of `word` that is a space, and no other bit.
+fn space_flags(word: [u8; 8]) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // Each space becomes a zero byte, flagged exactly (no carry crosses a byte).
+    let x = u64::from_le_bytes(word) ^ u64::from_le_bytes([b' '; 8]);
+    !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
 /// `truncate_long_string`: `s` itself when it has at most `max_length` code points, otherwise a
@@ -104,46 +176,47 @@ pub fn truncate_long_string(s: &str, max_length: i64, truncate_middle: bool) -> 
     // From here on `max_length < len`, so it fits a usize once known to be non-negative.
     if truncate_middle {
         if max_length <= 3 {
-            return concat(&[ELLIPSIS]);
+            return shortened("", "");
         }
         let kept = (max_length - 3) as usize;
         let (start, end) = (kept.div_ceil(2), kept / 2);
         let head = text.head(s, len, start as i64);
         if end == 0 {
-            return concat(&[head, ELLIPSIS]);
+            return shortened(head, "");
         }
-        return concat(&[head, ELLIPSIS, text.tail(s, len, end)]);
+        return shortened(head, text.tail(s, len, end));
     }
 
-    // Words are split on the byte b' ', which in UTF-8 only ever encodes the space itself.
+    // Words are split on the byte b' ', which in UTF-8 only ever encodes the space itself
+    // (`str.split(' ')`). One pass over the bytes, counting characters as it goes.
     let bytes = s.as_bytes();
-    let first_word = &s[..bytes.iter().position(|&b| b == b' ').unwrap_or(bytes.len())];
-    let first_len = text.char_len(first_word);
-    if i64::try_from(first_len).map_or(true, |first_len| first_len > max_length) {
-        return concat(&[text.head(first_word, first_len, max_length), ELLIPSIS]);
-    }
-    // Now 0 <= first_len <= max_length < len.
-    let max_length = max_length as usize;
-    // Walk the words until their lengths (spaces not counted) reach max_length, or the last word.
-    // The prefix is the words before that one, joined by ' ': `s` up to the space before it.
-    let mut total = 0;
-    let mut word_start = 0;
-    for word in bytes.split(|&b| b == b' ') {
-        total += text.char_len(&s[word_start..word_start + word.len()]);
-        if total >= max_length || word_start + word.len() == bytes.len() {
-            break;
+    let (word_start, max_length) = match usize::try_from(max_length) {
+        Ok(max_length) if text.ascii => (ascii_word_start(bytes, max_length), max_length),
+        _ => {
+            let (first_end, first_len) = scan_word(bytes, 0);
+            if i64::try_from(first_len).map_or(true, |first_len| first_len > max_length) {
+                return shortened(text.head(&s[..first_end], first_len, max_length), "");
+            }
+            // `0 <= first_len <= max_length`.
+            let max_length = max_length as usize;
+            let (mut total, mut word_start, mut word_end) = (first_len, 0, first_end);
+            while total < max_length && word_end != bytes.len() {
+                word_start = word_end + 1;
+                let (end, chars) = scan_word(bytes, word_start);
+                (word_end, total) = (end, total + chars);
+            }
+            (word_start, max_length)
         }
-        word_start += word.len() + 1;
-    }
+    };
     let prefix = if word_start == 0 {
         ""
     } else {
         &s[..word_start - 1]
     };
     if text.char_len(prefix) < max_length {
-        return concat(&[&s[..text.byte_offset(s, max_length)], ELLIPSIS]);
+        return shortened(&s[..text.byte_offset(s, max_length)], "");
     }
-    concat(&[prefix, ELLIPSIS])
+    shortened(prefix, "")
 }
 
 #[cfg(test)]
@@ -151,9 +224,7 @@ mod tests {
     use super::*;
 
     fn t(s: &str, max_length: i64, truncate_middle: bool) -> String {
-        truncate_long_string(s, max_length, truncate_middle)
-            .as_str()
-            .to_owned()
+        truncate_long_string(s, max_length, truncate_middle).to_string()
     }
 
     #[test]
@@ -179,7 +250,7 @@ mod tests {
         assert_eq!(truncate_long_string("", 0, true), Truncated::Unchanged(""));
         assert!(matches!(
             truncate_long_string("abcd", 3, false),
-            Truncated::Shortened(_)
+            Truncated::Shortened { .. }
         ));
     }
 

@@ -176,6 +176,22 @@ fn new_str<'py>(py: Python<'py>, text: &[u8]) -> PyResult<Bound<'py, PyString>> 
     }
 }
 
+/// A new `str` of `parts` joined (each is valid UTF-8), through a stack buffer when short.
+fn new_str_of<'py>(py: Python<'py>, parts: [&str; 3]) -> PyResult<Bound<'py, PyString>> {
+    const STACK: usize = 256;
+    let len: usize = parts.iter().map(|part| part.len()).sum();
+    if len > STACK {
+        return new_str(py, parts.concat().as_bytes());
+    }
+    let mut buffer = [0u8; STACK];
+    let mut end = 0;
+    for part in parts {
+        buffer[end..end + part.len()].copy_from_slice(part.as_bytes());
+        end += part.len();
+    }
+    new_str(py, &buffer[..end])
+}
+
 /// Converts a hex string to a base36 string.
 #[pyfunction]
 #[pyo3(signature = (hex_str))]
@@ -264,9 +280,9 @@ fn truncate_long_string<'py>(
         }
         // Lone surrogates cannot be borrowed as UTF-8: Python slices those.
         let truncated = with_utf8(text, |utf8| {
-            new_str(
+            new_str_of(
                 py,
-                core::truncate_long_string(utf8, *limit, *middle).as_bytes(),
+                core::truncate_long_string(utf8, *limit, *middle).parts(),
             )
         });
         if let Some(truncated) = truncated {

@@ -299,6 +299,25 @@ _ONLINE = FloorPart("sysconf(_SC_NPROCESSORS_ONLN)", "sysconf_nprocessors_onln",
 _SENTENCE = "The quick brown fox jumps over the lazy dog by the big lake."
 
 
+_UUID_HEX = uuid.UUID(int=random.Random(4).getrandbits(128), version=4).hex
+
+
+def _string_case(function: str, label: str, *args: Any) -> Case:
+    """A string function's headline case. Its floor is the no-op call plus making the one new
+    ``str`` it returns (the reference's answer), as ``read_last_n_lines``' floor counts its list
+    of ``str``: no implementation returns a new ``str`` without making one."""
+    result = getattr(fallback, function)(*args)
+    return Case(
+        function,
+        label,
+        args,
+        headline=True,
+        parts=(
+            FloorPart(f"build the result: one new str of {len(result)} chars", "py_str", result),
+        ),
+    )
+
+
 def _is_process_alive(data: Inputs) -> list[Case]:
     references: tuple[tuple[str, Any], ...]
     try:  # psutil (a test dependency) is the reference, when it is installed
@@ -338,19 +357,12 @@ TABLE: dict[str, Callable[[Inputs], list[Case]]] = {
     "hash_files": _hash_files,
     "find_free_port": _find_free_port,
     "base36_encode": lambda data: [
-        Case(
-            "base36_encode",
-            "uuid4 hex",
-            # A uuid4 as 32 hex digits, seeded: every run encodes the same one.
-            (uuid.UUID(int=random.Random(4).getrandbits(128), version=4).hex,),
-            headline=True,
-        )
+        # A uuid4 as 32 hex digits, seeded: every run encodes the same one.
+        _string_case("base36_encode", "uuid4 hex", _UUID_HEX)
     ],
-    "format_float": lambda data: [
-        Case("format_float", "3.14159, precision=2", (3.14159, 2), headline=True)
-    ],
+    "format_float": lambda data: [_string_case("format_float", "3.14159, precision=2", 3.14159, 2)],
     "truncate_long_string": lambda data: [
-        Case("truncate_long_string", "60-char sentence, max 35", (_SENTENCE,), headline=True)
+        _string_case("truncate_long_string", "60-char sentence, max 35", _SENTENCE)
     ],
     "get_cpu_count": lambda data: _cgroup_case(
         "get_cpu_count",
