@@ -14,15 +14,19 @@ from sky_rs._bench.report import EXPLANATION, FAR_FROM_FLOOR, NUMERIC, notes, ta
 from sky_rs._bench.runner import Record
 from sky_rs._bench.timing import fmt_ns, fmt_ratio
 
-TARGET_SPEEDUP = 8.5
-"""The project's goal for the mean speed-up over the twelve functions (dashed line)."""
+TARGET_SPEEDUP = 6.5
+"""Issue 13's goal (dashed line): the arithmetic mean speed-up of the twelve functions' headline
+cases against SkyPilot 0.14.1's own functions (that comparison is the SkyPilot table below the
+chart; the bars are against the fallback, whose times SkyPilot's match or exceed)."""
 MIN_BAR = 4.0
 """Pixels: a bar near 1x stays visible."""
 GOOD, BAD = "#2e7d5b", "#c4320a"
 LEGEND = (
     f"Left: speed-up over the Python fallback; green where Rust is faster, red where slower."
     f" The solid line is 1x (as fast as Python); the dashed line is the target"
-    f" {TARGET_SPEEDUP:g}x, the project's goal for the mean speed-up over the twelve functions."
+    f" {TARGET_SPEEDUP:g}x, the goal for the mean speed-up over the twelve functions (against"
+    f" SkyPilot 0.14.1's own functions: see its table); the dotted line is this run's"
+    f" arithmetic mean over the twelve headline cases, against the fallback."
     f" Right: distance from the floor (Rust / floor; 1x = at the floor, the best possible);"
     f" green within the limit, red beyond the dashed limit {FAR_FROM_FLOOR:g}x, where Rust"
     f" spends more than twice what no implementation could avoid. A red distance bar is not a"
@@ -33,7 +37,7 @@ ROW = 22
 LABEL_WIDTH = 360
 PANEL_WIDTH = 330
 GAP = 40
-TOP = 46
+TOP = 60
 
 CSS = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
@@ -81,6 +85,8 @@ class LogScale:
 def chart(records: list[Record]) -> str:
     """Two aligned panels: speed-up over Python, and distance from the floor."""
     speedups = [r.speedup for r in records if r.speedup]
+    headline = [r.speedup for r in records if r.speedup and r.case.headline]
+    mean = sum(headline) / len(headline) if headline else None
     distances = [r.distance for r in records if r.distance]
     left = LABEL_WIDTH
     speed = LogScale(speedups, 0.5, TARGET_SPEEDUP * 1.5, left)
@@ -106,18 +112,23 @@ def chart(records: list[Record]) -> str:
                 f'<text class="axis" x="{x:.1f}" y="{bottom + 14}" text-anchor="middle">'
                 f"{tick:g}x</text>"
             )
-    for scale, value, text in (
-        (speed, 1.0, "1x"),
-        (speed, TARGET_SPEEDUP, f"target {TARGET_SPEEDUP:g}x"),
-        (dist, FAR_FROM_FLOOR, f"limit {FAR_FROM_FLOOR:g}x"),
-    ):
+    lines = [
+        (speed, 1.0, "", ""),
+        (speed, TARGET_SPEEDUP, f"target {TARGET_SPEEDUP:g}x", "4 3"),
+        (dist, FAR_FROM_FLOOR, f"limit {FAR_FROM_FLOOR:g}x", "4 3"),
+    ]
+    if mean:
+        lines.append((speed, mean, f"mean {mean:.2f}x", "1 2"))
+    for scale, value, text, dashes in lines:
         x = scale(value)
-        dash = "" if value == 1.0 else ' stroke-dasharray="4 3"'
+        dash = f' stroke-dasharray="{dashes}"' if dashes else ""
         out.append(
             f'<line x1="{x:.1f}" y1="{TOP - 8}" x2="{x:.1f}" y2="{bottom}" stroke="#56606b"{dash}/>'
         )
-        if value != 1.0:
-            out.append(f'<text class="axis" x="{x + 3:.1f}" y="{TOP - 10}">{text}</text>')
+        if text:
+            # The mean's label sits above the target's, so the two never overlap.
+            y = TOP - 22 if dashes == "1 2" else TOP - 10
+            out.append(f'<text class="axis" x="{x + 3:.1f}" y="{y}">{text}</text>')
     for i, record in enumerate(records):
         y = TOP + i * ROW
         weight = ' font-weight="600"' if record.case.headline else ""
