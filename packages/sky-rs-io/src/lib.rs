@@ -204,11 +204,12 @@ fn feed_chunks(
     file: &mut File,
 ) -> PyResult<()> {
     loop {
+        // `chunk` is ours alone: made by the caller or taken from `SPARE_CHUNK`, which only holds
+        // one that nobody else references.
         #[expect(unsafe_code, reason = "reading into our own bytearray; see SAFETY")]
-        // SAFETY: `chunk` is ours alone (made here or taken from `SPARE_CHUNK`, which only holds
-        // one nobody else references), never given to Python code that keeps it (`update` only
-        // reads it while it runs, and returns before this line runs again), so nothing else can
-        // resize, read or write its buffer while this slice lives.
+        // SAFETY: `chunk` is never given to Python code that keeps it (`update` only reads it
+        // while it runs, and returns before this line runs again), so nothing else can resize,
+        // read or write its buffer while this slice lives.
         let buffer = unsafe { chunk.as_bytes_mut() };
         let read = py
             .detach(|| read_some(file, buffer))

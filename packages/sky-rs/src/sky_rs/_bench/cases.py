@@ -5,8 +5,9 @@ The floor of a case is what no implementation could beat on this machine:
 
 - ``noop_call_ns`` is ``sky_rs_floor.noop`` (a PyO3 function that does nothing) called with
   the same arguments: the price of crossing from Python into Rust;
-- each syscall part is the system calls the function cannot avoid, timed alone inside Rust
-  by ``sky_rs_floor.floor(kind, arg, iterations)``;
+- each part is work the function cannot avoid, timed alone inside Rust by
+  ``sky_rs_floor.floor(kind, arg, iterations)``: its system calls, and making the new ``str``
+  objects it returns (``py_strings``, ``py_str``);
 - ``hash_compute_ns`` (hashing only) is the file size times the best bytes-per-second of
   one core: the faster of OpenSSL (through ``hashlib``, in memory) and the Rust hasher.
 
