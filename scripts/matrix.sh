@@ -18,7 +18,8 @@
 #      backends with -m "not slow and not skypilot and not devbuild" (devbuild: tests of the
 #      private sky_rs_floor extension and of building the wheel with uv, which dist/ does not hold).
 # /proc, /sys and /dev are bind-mounted into a chroot only while it is used, and always unmounted
-# again (EXIT/INT/TERM trap), even when a step fails. Prints a table; exits 1 if anything failed.
+# again (EXIT/INT/TERM trap), even when a step fails. A second run on the same cache waits for the
+# first (flock on $CACHE/.lock). Prints a table; exits 1 if anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -280,6 +281,13 @@ PY
 
 # ------------------------------------------------------------------------------------ main
 [[ $(id -u) == 0 ]] || die "needs root (debootstrap, chroot, mount)"
+# One run at a time per chroot cache: two would share the chroots' mounts and venvs.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.lock"
+if ! flock -n 9; then
+    say "another matrix.sh is using $CACHE; waiting for it to finish"
+    flock 9
+fi
 prepare_only=0
 versions=()
 for arg in "$@"; do
