@@ -174,8 +174,10 @@ fn feed_hashlib<'py>(
     // One `bytearray`, read into in place and handed whole to `update`: no copy per chunk
     // (a copy would cost ~2 % at these hash rates, enough to trail the Python reference). It is
     // kept for the next call: a fresh 256 KiB buffer costs ~90 page faults (~7 % at 1 MiB).
+    // `try_lock`: never wait (nor hang in a child forked while another thread held the lock);
+    // when the spare is busy, a fresh buffer does.
     let chunk = SPARE_CHUNK
-        .lock()
+        .try_lock()
         .ok()
         .and_then(|mut spare| spare.take())
         .map_or_else(
@@ -187,7 +189,7 @@ fn feed_hashlib<'py>(
     #[expect(unsafe_code, reason = "reading a reference count; see SAFETY")]
     // SAFETY: `chunk` is a live object and we are attached to the interpreter.
     let alone = unsafe { pyo3::ffi::Py_REFCNT(chunk.as_ptr()) } == 1;
-    if alone && let Ok(mut spare) = SPARE_CHUNK.lock() {
+    if alone && let Ok(mut spare) = SPARE_CHUNK.try_lock() {
         *spare = Some(chunk.unbind());
     }
     result.map(|()| hash)
