@@ -124,30 +124,22 @@ fn scan_word(bytes: &[u8], start: usize) -> (usize, usize) {
 fn ascii_word_start(bytes: &[u8], max_length: usize) -> usize {
     let mut word_start = 0;
     let mut words = 0;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut base = 0;
-    for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
+    for (index, chunk) in bytes.chunks(8).enumerate() {
+        // The last chunk is padded with zero bytes, which are not spaces.
+        let word = <[u8; 8]>::try_from(chunk).unwrap_or_else(|_| {
+            let mut padded = [0u8; 8];
+            padded[..chunk.len()].copy_from_slice(chunk);
+            padded
+        });
         let mut flags = space_flags(word);
         while flags != 0 {
-            let position = base + (flags.trailing_zeros() / 8) as usize;
+            let position = 8 * index + (flags.trailing_zeros() / 8) as usize;
             if position - words >= max_length {
                 return word_start;
             }
             word_start = position + 1;
             words += 1;
             flags &= flags - 1;
-        }
-        base += 8;
-    }
-    for (offset, &byte) in chunks.remainder().iter().enumerate() {
-        if byte == b' ' {
-            if base + offset - words >= max_length {
-                return word_start;
-            }
-            word_start = base + offset + 1;
-            words += 1;
         }
     }
     word_start
@@ -188,7 +180,9 @@ pub fn truncate_long_string(s: &str, max_length: i64, truncate_middle: bool) -> 
     }
 
     // Words are split on the byte b' ', which in UTF-8 only ever encodes the space itself
-    // (`str.split(' ')`). One pass over the bytes, counting characters as it goes.
+    // (`str.split(' ')`). Walk the words until their lengths (spaces not counted) reach
+    // max_length, or the last word. The prefix is the words before that one, joined by ' ':
+    // `s` up to the space before it. ASCII text takes a shortcut with the same answer.
     let bytes = s.as_bytes();
     let (word_start, max_length) = match usize::try_from(max_length) {
         Ok(max_length) if text.ascii => (ascii_word_start(bytes, max_length), max_length),

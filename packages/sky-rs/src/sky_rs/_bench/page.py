@@ -112,23 +112,23 @@ def chart(records: list[Record]) -> str:
                 f'<text class="axis" x="{x:.1f}" y="{bottom + 14}" text-anchor="middle">'
                 f"{tick:g}x</text>"
             )
+    # (panel, value, label, dash pattern, label height): the mean's label sits above the
+    # target's, so the two never overlap.
     lines = [
-        (speed, 1.0, "", ""),
-        (speed, TARGET_SPEEDUP, f"target {TARGET_SPEEDUP:g}x", "4 3"),
-        (dist, FAR_FROM_FLOOR, f"limit {FAR_FROM_FLOOR:g}x", "4 3"),
+        (speed, 1.0, "", "", 0),
+        (speed, TARGET_SPEEDUP, f"target {TARGET_SPEEDUP:g}x", "4 3", TOP - 10),
+        (dist, FAR_FROM_FLOOR, f"limit {FAR_FROM_FLOOR:g}x", "4 3", TOP - 10),
     ]
     if mean:
-        lines.append((speed, mean, f"mean {mean:.2f}x", "1 2"))
-    for scale, value, text, dashes in lines:
+        lines.append((speed, mean, f"mean {mean:.2f}x", "1 2", TOP - 22))
+    for scale, value, text, dashes, label_y in lines:
         x = scale(value)
         dash = f' stroke-dasharray="{dashes}"' if dashes else ""
         out.append(
             f'<line x1="{x:.1f}" y1="{TOP - 8}" x2="{x:.1f}" y2="{bottom}" stroke="#56606b"{dash}/>'
         )
         if text:
-            # The mean's label sits above the target's, so the two never overlap.
-            y = TOP - 22 if dashes == "1 2" else TOP - 10
-            out.append(f'<text class="axis" x="{x + 3:.1f}" y="{y}">{text}</text>')
+            out.append(f'<text class="axis" x="{x + 3:.1f}" y="{label_y}">{text}</text>')
     for i, record in enumerate(records):
         y = TOP + i * ROW
         weight = ' font-weight="600"' if record.case.headline else ""
