@@ -37,5 +37,8 @@ uv run --locked pytest
 step "install proof: build dist/ (sdists, wheels from them), fresh venvs for sky-rs, [process], [all]"
 uv run --locked python scripts/check_install.py
 
+step "platforms: sky-rs[all] from dist/ for Linux x86_64/aarch64 (all five), macOS and Windows (sky-rs alone)"
+uv run --locked python scripts/check_platforms.py
+
 step "interpreter matrix: dist/ on CPython 3.9 (bullseye, glibc 2.31), 3.13, 3.14, 3.15 (sid) in cached chroots"
 bash scripts/matrix.sh

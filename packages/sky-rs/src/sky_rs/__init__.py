@@ -19,11 +19,12 @@ from __future__ import annotations
 import copy
 import importlib
 import os
+import sys
 import warnings
 from typing import Any
 
 from sky_rs import fallback
-from sky_rs._domains import DOMAINS, FUNCTIONS
+from sky_rs._domains import DOMAINS, FUNCTIONS, no_wheel_reason
 from sky_rs._install import InstallResult as InstallResult
 from sky_rs._install import install as install
 from sky_rs._install import uninstall as uninstall
@@ -110,6 +111,12 @@ def _disabled_domains() -> set[str]:
     return names & DOMAINS.keys()
 
 
+def _no_wheel() -> str | None:
+    """Why this platform has no sky-rs wheel at all (macOS, Windows, ...), or None."""
+    machine = os.uname().machine if hasattr(os, "uname") else None
+    return no_wheel_reason(sys.platform, machine)
+
+
 def _select_backends() -> dict[str, dict[str, Any]]:
     """Choose each domain's backend and bind its functions into this module."""
     switched_off = _rust_switched_off()
@@ -135,7 +142,9 @@ def _select_backends() -> dict[str, dict[str, Any]]:
             functions = {name: getattr(module, name) for name in domain.functions}
         except ModuleNotFoundError as exc:
             if exc.name is not None and domain.module.startswith(exc.name):
-                entry["reason"] = f"not installed; {domain.install_hint} to accelerate it"
+                entry["reason"] = _no_wheel() or (
+                    f"not installed; {domain.install_hint} to accelerate it"
+                )
             else:
                 entry["reason"] = f"import error: {type(exc).__name__}: {exc}"
             continue

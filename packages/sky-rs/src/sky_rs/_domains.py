@@ -84,6 +84,21 @@ class Domain:
         return f'pip install "sky-rs[{self.name}]"'
 
 
+WHEEL_PLATFORMS: dict[str, tuple[str, ...]] = {"linux": ("x86_64", "aarch64")}
+"""Where Rust wheels are published: ``sys.platform`` -> machines. The extras of the meta-package
+carry the same as an environment marker, so elsewhere ``sky-rs[all]`` is the meta-package alone."""
+
+
+def no_wheel_reason(platform: str, machine: str | None) -> str | None:
+    """Why no Rust wheel can be installed on this platform, or None where wheels exist."""
+    machines = WHEEL_PLATFORMS.get(platform)
+    if machines is None:
+        return f"no sky-rs wheel for {platform}; pure Python"
+    if machine is not None and machine not in machines:
+        return f"no sky-rs wheel for {platform} {machine}; pure Python"
+    return None
+
+
 DOMAINS: dict[str, Domain] = {
     name: Domain(name) for name in dict.fromkeys(f.domain for f in _FUNCTIONS)
 }

@@ -35,6 +35,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="benchmark only this function (all its cases); may be repeated",
     )
+    parser.add_argument(
+        "--wide",
+        action="store_true",
+        help="every column, however wide the table (by default optional columns are left out"
+        " to fit the terminal's width, or COLUMNS)",
+    )
     parser.add_argument("--json", metavar="PATH", help="write machine-readable results")
     parser.add_argument("--html", metavar="PATH", help="write a self-contained page with a chart")
     parser.add_argument(
@@ -91,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         quick=args.quick,
         json_path=args.json,
         html_path=args.html,
+        wide=args.wide,
         meta=not args.only or "format_float" in selected,
         gil=args.gil if args.gil is not None else not args.only or bool(selected & _GIL_FUNCTIONS),
         argv=shlex.join(["sky-rs", *args.argv]),

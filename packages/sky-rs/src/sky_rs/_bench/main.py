@@ -81,6 +81,7 @@ def bench(
     quick: bool,
     json_path: str | None,
     html_path: str | None,
+    wide: bool,
     meta: bool,
     gil: bool,
     argv: str,
@@ -135,7 +136,7 @@ def bench(
         f" Python {document['machine']['python_version']}; backends "
         + ", ".join(f"{d} {e['backend']}" for d, e in document["backends"]["domains"].items())
     )
-    print_report(records, lines, heading)
+    print_report(records, lines, heading, wide=wide)
     outputs: tuple[tuple[str | None, str, Callable[[], str]], ...] = (
         (json_path, "JSON", lambda: json.dumps(document, indent=2) + "\n"),
         (html_path, "HTML", lambda: page.render(records, document, lines)),
