@@ -28,10 +28,11 @@ from sky_rs._bench.cases import (
     inputs,
     tail_bytes,
 )
+from sky_rs._bench.record import Record
 from sky_rs._bench.report import HEADLINE_FUNCTIONS, load_warning, table
-from sky_rs._bench.runner import Record, Runner
+from sky_rs._bench.runner import Runner
 from sky_rs._bench.timing import Settings, Timing, fmt_ns, fmt_ratio
-from sky_rs._domains import DOMAINS, FUNCTIONS, TWELVE
+from sky_rs._domains import CONTRACT, DOMAINS, FUNCTIONS
 from sky_rs.cli import main
 
 RECORD_KEYS = {
@@ -134,9 +135,10 @@ def test_quick_run_json(quick_run: SimpleNamespace) -> None:
 def test_quick_run_summary(quick_run: SimpleNamespace) -> None:
     out = quick_run.out
     assert "speed-up" in out
-    assert "Headline cases (one case each of 12 of the 12 functions" in out
+    total = len(HEADLINE_FUNCTIONS)
+    assert f"Headline cases (one case each of {total} of the {total} functions" in out
     assert "Rust slower than Python:" in out
-    assert re.search(r"All cases \(\d+ cases of 14 functions; Rust on \d+\)", out)
+    assert re.search(rf"All cases \(\d+ cases of {len(FUNCTIONS)} functions; Rust on \d+\)", out)
     assert "µs" in out
     assert not re.search(r"\b1000 ns\b", out)
 
@@ -181,7 +183,7 @@ def test_only_runs_the_named_functions(capsys: pytest.CaptureFixture[str]) -> No
     assert "format_float" in out
     assert "is_process_alive" in out
     assert "read_last_n_lines" not in out
-    assert "Headline cases (one case each of 2 of the 12 functions; Rust on 2)" in out
+    assert f"Headline cases (one case each of 2 of the {len(CONTRACT)} functions; Rust on 2)" in out
     assert "Meta-package" in out
     assert "GIL release" not in out  # --gil defaults to off without a hashing function
 
@@ -269,8 +271,8 @@ def test_syscall_column_when_the_counter_is_there(
 def test_every_headline_case_gives_a_runnable_trace_pair() -> None:
     """The (setup, stmt) pair of each headline case runs in a fresh namespace."""
     with inputs(quick=True) as data:
-        cases = [c for c in build_cases(set(TWELVE), data) if c.headline]
-        assert sorted(c.function for c in cases) == sorted(TWELVE)
+        cases = [c for c in build_cases(set(CONTRACT), data) if c.headline]
+        assert sorted(c.function for c in cases) == sorted(CONTRACT)
         for case in cases:
             for module in ("sky_rs.fallback", DOMAINS[case.domain].module):
                 setup, stmt = case.trace(module)

@@ -17,8 +17,8 @@ from rich.console import Console
 from sky_rs._bench import skypilot
 from sky_rs._bench.cases import Case, build_cases, inputs
 from sky_rs._bench.layout import DROP_ORDER, layout, wrap
+from sky_rs._bench.record import Component, Record
 from sky_rs._bench.report import COLUMNS, EXPLANATION, NUMERIC, print_report, table
-from sky_rs._bench.runner import Component, Record
 from sky_rs._bench.timing import Timing, fmt_ns
 from sky_rs._domains import FUNCTIONS
 

@@ -23,7 +23,7 @@ class Function:
     skypilot_home: str | None
     """The SkyPilot 0.14.1 module that defines it; ``None`` for the functions SkyPilot lacks."""
     extra: bool = False
-    """Beyond the twelve of the contract (the batch functions): no headline bench case."""
+    """Beyond the contract (the batch functions): no headline bench case."""
 
 
 _FUNCTIONS: tuple[Function, ...] = (
@@ -49,8 +49,8 @@ REGISTRY: dict[str, Function] = {f.name: f for f in _FUNCTIONS}
 FUNCTIONS: tuple[str, ...] = tuple(REGISTRY)
 """Every public function, in domain order."""
 
-TWELVE: tuple[str, ...] = tuple(f.name for f in _FUNCTIONS if not f.extra)
-"""The twelve functions of the contract (SPEC.md), in domain order."""
+CONTRACT: tuple[str, ...] = tuple(f.name for f in _FUNCTIONS if not f.extra)
+"""The functions of the contract (SPEC.md), in domain order: SkyPilot's, with their semantics."""
 
 SKYPILOT_HOMES: dict[str, tuple[str, ...]] = {
     home: tuple(f.name for f in _FUNCTIONS if f.skypilot_home == home)

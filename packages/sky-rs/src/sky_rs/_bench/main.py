@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from sky_rs._bench import page, skypilot
 from sky_rs._bench.cases import build_cases, inputs
+from sky_rs._bench.record import Record
 from sky_rs._bench.report import (
     build_json,
     cpu_model,
@@ -22,7 +23,7 @@ from sky_rs._bench.report import (
     summarize,
     summary_lines,
 )
-from sky_rs._bench.runner import Record, Runner, no_overrides
+from sky_rs._bench.runner import Runner, no_overrides
 from sky_rs._bench.timing import Settings
 
 
@@ -82,6 +83,7 @@ def bench(
     json_path: str | None,
     html_path: str | None,
     wide: bool,
+    target: float | None,
     meta: bool,
     gil: bool,
     argv: str,
@@ -129,6 +131,7 @@ def bench(
         lines.append(warning)
     document = build_json(records, settings, meta_result, gil_result, started, seconds)
     document["skypilot"] = sky_summary
+    document["target_speedup"] = target
     load = f" (load {started['load'][0]:.2f} at start)" if started["load"] else ""
     heading = (
         f"sky-rs bench ({document['mode']}, {seconds:.0f} s): {cpu_model()},"

@@ -14,22 +14,22 @@ import sky_rs
 from sky_rs._bench import skypilot
 from sky_rs._bench.cases import usable_cores
 from sky_rs._bench.layout import layout, wrap
-from sky_rs._bench.runner import Record, arithmetic_mean, geometric_mean
+from sky_rs._bench.record import Record, arithmetic_mean, geometric_mean
 from sky_rs._bench.timing import Settings, fmt_ns, fmt_ratio
-from sky_rs._domains import TWELVE
+from sky_rs._domains import CONTRACT
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 _SHORT = reprlib.Repr()
 _SHORT.maxstring = _SHORT.maxother = 60
-HEADLINE_FUNCTIONS = TWELVE
-"""The batch functions beyond the twelve are measured, but outside the headline means."""
+HEADLINE_FUNCTIONS = CONTRACT
+"""The batch functions beyond the contract are measured, but outside the headline means."""
 FAR_FROM_FLOOR = 2.0
 EXPLANATION = (
     "Times per call: min of the repeats (medians in the JSON). speed-up = Python / Rust,"
     " distance = Rust / floor (a floor is a lower bound: never under 1);"
-    " * marks the headline case of each of the twelve functions;"
+    " * marks the headline case of each function of the contract;"
     " syscalls Py/Rust = system calls per call (strace; - when not counted), headline cases;"
     " SkyPilot, SkyPilot +install() = SkyPilot's own function through its module, before and"
     " after sky_rs.install(), headline cases;"
@@ -174,7 +174,7 @@ def summary_lines(
         lines = [_group_line("Headline cases", what, headline)]
     else:
         lines = [
-            "Headline cases: none selected (the twelve functions have one each;"
+            "Headline cases: none selected (the functions of the contract have one each;"
             " the selected ones are not among them)"
         ]
     what = (
