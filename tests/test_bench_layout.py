@@ -70,10 +70,9 @@ def _render(width: int, terminal: bool, wide: bool = False) -> list[str]:
 def _row_line(lines: list[str], record: Record) -> str:
     """The one line holding ``record``'s case and its three figures, in order."""
     figures = [fmt_ns(record.python.min_ns), fmt_ns(record.rust.min_ns if record.rust else None)]
-    pattern = r"\s{2,}".join(re.escape(x) for x in figures)
-    found = [
-        line for line in lines if f" {record.case.case}  " in line and re.search(pattern, line)
-    ]
+    pattern = r"\s+".join(re.escape(x) for x in figures)
+    case = re.compile(rf"\s{re.escape(record.case.case)}\s")
+    found = [x for x in lines if case.search(x) and re.search(rf"\s{pattern}(\s|$)", x)]
     assert len(found) == 1, (record.case.function, record.case.case, found)
     return found[0]
 

@@ -4,10 +4,11 @@ Rich would wrap a cell inside its column, splitting ``22.1 µs`` from its unit o
 in two. Here no cell and no header word is ever split, and every case stays on one line. To fit
 a narrow width, in this order:
 
-1. the optional columns are left out, the least useful first (:data:`DROP_ORDER`), and the
-   report says which, and how to see them;
+1. the columns move one space closer (one space between them instead of two);
 2. the function and case share one column (``format_float  3.14159, precision=2``);
-3. the function becomes a line of its own, with its cases indented under it.
+3. the optional columns are left out, the least useful first (:data:`DROP_ORDER`), and the
+   report says which, and how to see them; steps 1 and 2 are tried again after each;
+4. the function becomes a line of its own, with its cases indented under it.
 
 The first arrangement that fits with the most columns wins. Below about 55 columns nothing
 fits: the narrowest arrangement is printed and the terminal wraps it.
@@ -19,8 +20,9 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-GAP = "  "
-"""Between two columns: two spaces, so that ``1.02 µs  987 ns`` reads as two numbers."""
+GAPS = ("  ", " ")
+"""Between two columns: two spaces, so that ``1.02 µs  987 ns`` reads as two numbers; one
+space before a column is left out for want of room."""
 MARK, FUNCTION, CASE = "", "function", "case"
 JOINED = "function  case"
 DROP_ORDER = ("SkyPilot +install()", "SkyPilot", "syscalls Py/Rust", "floor", "distance")
@@ -77,7 +79,7 @@ def _arrange(
     if arrangement == "joined":
         out: list[list[str] | str] = []
         for row in rows:
-            label = f"{mark(row) or ' '} {row[at[FUNCTION]]}{GAP}{row[at[CASE]]}"
+            label = f"{mark(row) or ' '} {row[at[FUNCTION]]}  {row[at[CASE]]}"
             out.append([label, *(row[i] for i in rest)])
         return [f"  {JOINED}", *(header[i] for i in rest)], out
     out = []
@@ -98,10 +100,10 @@ def _widths(header: Sequence[str], rows: Sequence[list[str] | str]) -> list[int]
     ]
 
 
-def _fits(header: Sequence[str], rows: Sequence[list[str] | str], width: int) -> bool:
+def _fits(header: Sequence[str], rows: Sequence[list[str] | str], width: int, gap: str) -> bool:
     widths = _widths(header, rows)
     longest = max((len(row) for row in rows if isinstance(row, str)), default=0)
-    return max(sum(widths) + len(GAP) * (len(widths) - 1), longest) <= width
+    return max(sum(widths) + len(gap) * (len(widths) - 1), longest) <= width
 
 
 def _render(
@@ -109,6 +111,7 @@ def _render(
     rows: Sequence[list[str] | str],
     numeric: set[str],
     strong: Sequence[bool],
+    gap: str,
 ) -> list[Line]:
     widths = _widths(header, rows)
     stacked = [_header_lines(name, w) for name, w in zip(header, widths)]
@@ -120,10 +123,10 @@ def _render(
             value.rjust(w) if name in numeric else value.ljust(w)
             for name, value, w in zip(header, values, widths)
         ]
-        return GAP.join(parts).rstrip()
+        return gap.join(parts).rstrip()
 
     lines = [Line(cells([s[k] for s in stacked])) for k in range(depth)]
-    lines.append(Line(GAP.join("─" * w for w in widths)))
+    lines.append(Line(gap.join("─" * w for w in widths)))
     bold = iter(strong)
     for row in rows:
         if isinstance(row, str):
@@ -156,10 +159,11 @@ def layout(
             kept_rows = [[row[i] for i in keep] for row in rows]
             for arrangement in arrangements:
                 shown, arranged = _arrange(narrowed, kept_rows, arrangement)
-                last = arrangement == "grouped" and dropped == len(droppable)
-                if wide or last or _fits(shown, arranged, width):
-                    lines = _render(shown, arranged, numeric, strong)
-                    return Layout(lines, omitted, arrangement)
+                for gap in GAPS:
+                    last = arrangement == "grouped" and dropped == len(droppable) and gap == " "
+                    if wide or last or _fits(shown, arranged, width, gap):
+                        lines = _render(shown, arranged, numeric, strong, gap)
+                        return Layout(lines, omitted, arrangement)
     raise AssertionError("unreachable: the last arrangement is always taken")
 
 
