@@ -19,7 +19,7 @@ use sky_rs_process_core::{
     low_fd_limit_message, max_workers, online_cpu_count, parallel_threads, soft_fd_limit,
     workers_below_thread_floor,
 };
-use sky_rs_py_support::{Fallback, os_error, utf8_str_path};
+use sky_rs_py_support::{Fallback, SignalCheck, os_error, utf8_str_path};
 
 /// The Python implementation this wheel accelerates; the route for exotic arguments.
 static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.process");
@@ -207,9 +207,20 @@ fn get_max_workers_for_file_mounts(
 #[pyfunction]
 fn estimate_fd_for_directory(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<u64> {
     match utf8_str_path(py, path) {
-        Some(p) => py
-            .detach(|| sky_rs_process_core::estimate_fd_for_directory(Path::new(&*p)))
-            .map_err(|err| to_py_err(py, &err, Some(path))),
+        Some(p) => {
+            // Ctrl-C is checked between `getdents64` calls (a huge directory takes a while).
+            let mut signals = SignalCheck::new();
+            let estimate = py.detach(|| {
+                sky_rs_process_core::estimate_fd_for_directory_interruptible(
+                    Path::new(&*p),
+                    &mut || signals.interrupted(),
+                )
+            });
+            let estimate = estimate.map_err(|err| to_py_err(py, &err, Some(path)))?;
+            signals.finish()?;
+            // `None` only when a handler raised, which `finish` returned.
+            Ok(estimate.unwrap_or_default())
+        }
         None => FALLBACK
             .function(py, "estimate_fd_for_directory")?
             .call1((path,))?
@@ -259,20 +270,27 @@ fn is_process_alive(py: Python<'_>, pid: &Bound<'_, PyAny>) -> PyResult<bool> {
     }
 }
 
-/// Probes the pending exact-int pids in one GIL release and fills their slots.
+/// Pids probed in one GIL release before the signal handlers run (Ctrl-C): a few
+/// milliseconds of `tgkill` here.
+const PROBES_PER_RELEASE: usize = 1024;
+
+/// Probes the pending exact-int pids, [`PROBES_PER_RELEASE`] per GIL release with the signal
+/// handlers run in between, and fills their slots.
 fn flush_probes(py: Python<'_>, pending: &mut Vec<(usize, i32)>, out: &mut [bool]) -> PyResult<()> {
-    if pending.is_empty() {
-        return Ok(());
-    }
-    let answers = py.detach(|| {
-        pending
-            .iter()
-            .map(|&(_, pid)| PROC.is_process_alive(pid))
-            .collect::<Result<Vec<_>, _>>()
-    });
-    let answers = answers.map_err(|e| to_py_err(py, &e, None))?;
-    for (&(slot, _), alive) in pending.iter().zip(answers) {
-        out[slot] = alive;
+    for (i, block) in pending.chunks(PROBES_PER_RELEASE).enumerate() {
+        if i > 0 {
+            py.check_signals()?;
+        }
+        let answers = py.detach(|| {
+            block
+                .iter()
+                .map(|&(_, pid)| PROC.is_process_alive(pid))
+                .collect::<Result<Vec<_>, _>>()
+        });
+        let answers = answers.map_err(|e| to_py_err(py, &e, None))?;
+        for (&(slot, _), alive) in block.iter().zip(answers) {
+            out[slot] = alive;
+        }
     }
     pending.clear();
     Ok(())
