@@ -436,12 +436,12 @@ pub fn hash_files_interruptible<P: AsRef<Path> + Sync>(
                     })
                     .ok()
             })
-            .count();
+            .collect::<Vec<_>>();
         drop(sender);
         let mut done = work(&mut stop_here);
         // Wait for the helpers, still answering Ctrl-C: a plain join would not.
         let mut reported = 0;
-        while reported < helpers {
+        while reported < helpers.len() {
             match receiver.recv_timeout(WAIT_POLL) {
                 Ok(theirs) => {
                     reported += 1;
@@ -457,6 +457,11 @@ pub fn hash_files_interruptible<P: AsRef<Path> + Sync>(
                 // are missing and are hashed again below).
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
+        }
+        // Joined here, not by the scope: its implicit join returns before the threads are
+        // gone, and the call must leave none behind.
+        for helper in helpers {
+            let _ = helper.join();
         }
         done
     });

@@ -270,27 +270,31 @@ fn is_process_alive(py: Python<'_>, pid: &Bound<'_, PyAny>) -> PyResult<bool> {
     }
 }
 
-/// Pids probed in one GIL release before the signal handlers run (Ctrl-C): a few
-/// milliseconds of `tgkill` here.
-const PROBES_PER_RELEASE: usize = 1024;
+/// Pids probed between two questions to [`SignalCheck`] (Ctrl-C): a few microseconds.
+const PROBES_PER_CHECK: usize = 16;
 
-/// Probes the pending exact-int pids, [`PROBES_PER_RELEASE`] per GIL release with the signal
-/// handlers run in between, and fills their slots.
+/// Probes the pending exact-int pids in one GIL release, with the signal handlers run every
+/// few milliseconds (a long list stops at Ctrl-C), and fills their slots.
 fn flush_probes(py: Python<'_>, pending: &mut Vec<(usize, i32)>, out: &mut [bool]) -> PyResult<()> {
-    for (i, block) in pending.chunks(PROBES_PER_RELEASE).enumerate() {
-        if i > 0 {
-            py.check_signals()?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let mut signals = SignalCheck::new();
+    let answers = py.detach(|| {
+        let mut answers = Vec::with_capacity(pending.len());
+        for (i, &(_, pid)) in pending.iter().enumerate() {
+            if i % PROBES_PER_CHECK == PROBES_PER_CHECK - 1 && signals.interrupted() {
+                return Ok(None);
+            }
+            answers.push(PROC.is_process_alive(pid)?);
         }
-        let answers = py.detach(|| {
-            block
-                .iter()
-                .map(|&(_, pid)| PROC.is_process_alive(pid))
-                .collect::<Result<Vec<_>, _>>()
-        });
-        let answers = answers.map_err(|e| to_py_err(py, &e, None))?;
-        for (&(slot, _), alive) in block.iter().zip(answers) {
-            out[slot] = alive;
-        }
+        Ok(Some(answers))
+    });
+    let answers = answers.map_err(|e| to_py_err(py, &e, None))?;
+    signals.finish()?;
+    // `None` only when a handler raised, which `finish` returned.
+    for (&(slot, _), alive) in pending.iter().zip(answers.unwrap_or_default()) {
+        out[slot] = alive;
     }
     pending.clear();
     Ok(())
