@@ -291,7 +291,10 @@ def main() -> None:
     print("| case | class | error | rust | python |\n|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
-    json.dump([list(r) for r in rows], open("/tmp/sky-rs-fault-table.json", "w"))
+    report = os.environ.get("SKY_RS_FAULT_REPORT")
+    if report:
+        with open(report, "w", encoding="utf-8") as f:
+            json.dump([list(r) for r in rows], f)
 
 
 if __name__ == "__main__":

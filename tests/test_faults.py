@@ -39,17 +39,19 @@ def deviation(function: str, cls: str, error: str, rust: str, python: str) -> st
         return "fault:eintr"  # Rust retries every interrupted call (PEP 475), CPython some
     if function == "get_mem_size_gb" and rust == "ok" and python_raised:
         return "fault:sysinfo"  # MemTotal from sysinfo(2), not /proc/meminfo
-    if function in ("is_process_alive", "are_processes_alive") and cls in SIDE_CHANNELS:
-        if rust == "ok" and python_raised:
-            return "fault:liveness"  # tgkill answers without /proc
-    if function in ("estimate_fd_for_directory", "get_max_workers_for_file_mounts"):
-        if cls == "stat" and rust == "ok" and python_raised:
-            return "fault:opendir"  # glibc's opendir fstat()s for a buffer size; we don't
+    liveness = function in ("is_process_alive", "are_processes_alive")
+    if liveness and cls in SIDE_CHANNELS and rust == "ok" and python_raised:
+        return "fault:liveness"  # tgkill answers without /proc
+    listing = function in ("estimate_fd_for_directory", "get_max_workers_for_file_mounts")
+    if listing and cls == "stat" and rust == "ok" and python_raised:
+        return "fault:opendir"  # glibc's opendir fstat()s for a buffer size; we don't
     if function == "read_last_n_lines":
         if cls == "stat" and python == "AssertionError" and (rust == "ok" or "<-" in rust):
             return "fault:exists"  # an open that succeeds proves existence: no stat
-        if cls == "seek" and rust.startswith("RuntimeError<-") and (
-            python == "RuntimeError<-UnsupportedOperation"
+        if (
+            cls == "seek"
+            and rust.startswith("RuntimeError<-")
+            and (python == "RuntimeError<-UnsupportedOperation")
         ):
             return "fault:seek"  # same RuntimeError; CPython's cause is UnsupportedOperation
     return None

@@ -53,8 +53,10 @@ def run(case: str, backend: str, tmp_path: Path, signame: str = "SIGINT") -> dic
         if slowed:
             calls, micros = slowed
             strace = subprocess.Popen(
-                ["strace", "-f", "-o", "/dev/null", "-e", f"trace={calls}"]
-                + ["-e", f"inject={calls}:delay_exit={micros}", "-p", str(ready["ready"])],
+                [
+                    *("strace", "-f", "-o", "/dev/null", "-e", f"trace={calls}"),
+                    *("-e", f"inject={calls}:delay_exit={micros}", "-p", str(ready["ready"])),
+                ],
                 stderr=subprocess.PIPE,
                 text=True,
             )

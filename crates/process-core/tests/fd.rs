@@ -111,7 +111,7 @@ proptest! {
 fn an_interrupted_count_stops_between_getdents_calls() {
     let tmp = tempfile::tempdir().unwrap();
     for i in 0..5000 {
-        std::fs::File::create(tmp.path().join(format!("entry-number-{i:06}"))).unwrap();
+        fs::File::create(tmp.path().join(format!("entry-number-{i:06}"))).unwrap();
     }
     let mut asked = 0;
     let stopped =

@@ -276,7 +276,7 @@ fn hash_file<'py>(
     }
     // Hashed with the GIL released, a chunk at a time; Ctrl-C is checked between chunks.
     let mut signals = SignalCheck::new();
-    let hashed = py.detach(|| {
+    let finished = py.detach(|| {
         let mut job = job;
         loop {
             if signals.interrupted() {
@@ -287,9 +287,9 @@ fn hash_file<'py>(
             }
         }
     });
-    let hashed = hashed.map_err(|e| to_py_err(py, &e, filename))?;
+    let finished = finished.map_err(|e| to_py_err(py, &e, filename))?;
     signals.finish()?;
-    let Some(job) = hashed else {
+    let Some(job) = finished else {
         return Err(PyRuntimeError::new_err("interrupted"));
     };
     let hasher = job.finish();
