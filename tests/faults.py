@@ -282,15 +282,42 @@ def table(runs: dict[str, Run]) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
+def _short(verdict: str) -> str:
+    """A verdict without its errno (the column says which error it was)."""
+    return verdict.split("(", 1)[0]
+
+
+def markdown(rows: list[tuple[str, str, str, str, str]]) -> str:
+    """The fault table: one line per case and class, one column per error; a cell is the
+    outcome of both backends, or ``R x / P y`` where they differ."""
+    errors = [e for e in ERRORS if any(r[2] == e for r in rows)]
+    cells: dict[tuple[str, str], dict[str, str]] = {}
+    for case, cls, error, rust, python in rows:
+        same = _short(rust) == _short(python)
+        cell = _short(rust) if same else f"R {_short(rust)} / P {_short(python)}"
+        cells.setdefault((case, cls), {})[error] = cell if same else f"**{cell}**"
+    lines = [
+        "| case | class | " + " | ".join(errors) + " |",
+        "|---|---|" + "---|" * len(errors),
+    ]
+    for (case, cls), by_error in cells.items():
+        lines.append(
+            f"| {case} | {cls} | " + " | ".join(by_error.get(e, "") for e in errors) + " |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     start = time.monotonic()
     runs = run_matrix(("EINTR", "EIO") if quick else ERRORS)
     rows = table(runs)
-    print(f"{len(rows)} cases per backend in {time.monotonic() - start:.0f} s")
-    print("| case | class | error | rust | python |\n|---|---|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    differ = sum(1 for r in rows if r[3] != r[4])
+    print(
+        f"{len(rows)} cases per backend ({2 * len(rows)} runs) in "
+        f"{time.monotonic() - start:.1f} s; {differ} differ between the backends\n"
+    )
+    print(markdown(rows))
     report = os.environ.get("SKY_RS_FAULT_REPORT")
     if report:
         with open(report, "w", encoding="utf-8") as f:
