@@ -22,6 +22,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sky_rs._domains import FUNCTIONS
 
 from tests import faults
 
@@ -109,6 +110,10 @@ def test_every_class_and_error_was_injected(runs: dict[str, faults.Run]) -> None
         "estimate_fd_for_directory",
     }
     assert len(rows) > 400
+
+
+def test_the_driver_calls_every_function(runs: dict[str, faults.Run]) -> None:
+    assert {case.split("/")[0] for case in runs["rust"].clean} == set(FUNCTIONS)
 
 
 def test_clean_answers_agree(runs: dict[str, faults.Run]) -> None:
