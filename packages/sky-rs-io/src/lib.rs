@@ -32,7 +32,7 @@ use crate::hash_object::PyHash;
 use crate::python::fstring;
 
 /// The contract in Python, for arguments outside the fast paths.
-static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.io");
+static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.io", "sky_rs_io._fallback");
 
 /// Read size when the file is hashed by a `hashlib` object (the reference's 256 KiB).
 const HASHLIB_READ_SIZE: usize = 256 * 1024;

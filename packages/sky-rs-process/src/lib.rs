@@ -22,7 +22,7 @@ use sky_rs_process_core::{
 use sky_rs_py_support::{Fallback, os_error, utf8_str_path};
 
 /// The Python implementation this wheel accelerates; the route for exotic arguments.
-static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.process");
+static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.process", "sky_rs_process._fallback");
 
 /// Logger of the low-limit warning, as in the fallback.
 const LOGGER_NAME: &str = "sky_rs.process";

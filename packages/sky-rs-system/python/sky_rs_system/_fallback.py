@@ -1,0 +1,186 @@
+"""system domain, pure Python: cgroup-aware CPU count and memory size.
+
+This module is the readable statement of the contract (``SPEC.md``, "Domain system"); the
+Rust wheel ``sky_rs_system`` must behave exactly like it. Linux only, like the reference.
+Nothing is cached: the environment and every file are read again on each call, so a changed
+override or a resized container shows at once.
+
+Numbers are read with Python's own ``float()`` and ``int()``: surrounding whitespace
+(Unicode too), underscores between digits, ``inf``/``nan`` in any case, Unicode decimal
+digits. A cgroup file that cannot be opened, read, decoded as UTF-8 or parsed means "no
+limit". Where the reference's own arithmetic raises, so does this module:
+``ZeroDivisionError`` for a cgroup v2 ``cpu.max`` with a positive quota and a zero period,
+``OverflowError``/``ValueError`` from ``int()`` of an infinite or NaN limit.
+
+The cgroup root (``/sys/fs/cgroup``) and the proc root (``/proc``) can be moved for tests
+with :func:`_set_roots`; the Rust wheel has the same function.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Union
+
+__all__ = ["get_cpu_count", "get_mem_size_gb"]
+
+_CPU_LIMIT_ENV = "SKYPILOT_POD_CPU_CORE_LIMIT"
+_MEMORY_GB_LIMIT_ENV = "SKYPILOT_POD_MEMORY_GB_LIMIT"
+_MEMORY_BYTES_LIMIT_ENV = "SKYPILOT_POD_MEMORY_BYTES_LIMIT"
+_DEFAULT_CGROUP_ROOT = "/sys/fs/cgroup"
+_DEFAULT_PROC_ROOT = "/proc"
+
+AnyPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+
+# The files read, joined once per root (see _set_roots).
+_cgroup_controllers = ""
+_cpu_max = ""
+_cfs_quota = ""
+_cfs_period = ""
+_memory_max = ""
+_memory_limit_v1 = ""
+_meminfo = ""
+
+
+def _set_roots(cgroup_root: AnyPath | None = None, proc_root: AnyPath | None = None) -> None:
+    """Test seam: read cgroup files below ``cgroup_root`` and meminfo below ``proc_root``.
+
+    ``None`` restores the default (``/sys/fs/cgroup``, ``/proc``). Not part of the API.
+    """
+    global _cgroup_controllers, _cpu_max, _cfs_quota, _cfs_period
+    global _memory_max, _memory_limit_v1, _meminfo
+    cgroup = _DEFAULT_CGROUP_ROOT if cgroup_root is None else os.fsdecode(os.fspath(cgroup_root))
+    proc = _DEFAULT_PROC_ROOT if proc_root is None else os.fsdecode(os.fspath(proc_root))
+    _cgroup_controllers = os.path.join(cgroup, "cgroup.controllers")
+    _cpu_max = os.path.join(cgroup, "cpu.max")
+    _cfs_quota = os.path.join(cgroup, "cpu", "cpu.cfs_quota_us")
+    _cfs_period = os.path.join(cgroup, "cpu", "cpu.cfs_period_us")
+    _memory_max = os.path.join(cgroup, "memory.max")
+    _memory_limit_v1 = os.path.join(cgroup, "memory", "memory.limit_in_bytes")
+    _meminfo = os.path.join(proc, "meminfo")
+
+
+_set_roots()
+
+
+def get_cpu_count() -> int:
+    """The number of CPUs this process may use, with cgroup awareness.
+
+    If ``SKYPILOT_POD_CPU_CORE_LIMIT`` is set, return ``int(float(value))``. A value
+    ``float()`` rejects, or NaN, raises
+    ``ValueError('Failed to parse the number of CPUs from {value}')`` chained from the
+    original error; an infinite value raises ``OverflowError`` unchanged.
+
+    Otherwise the smallest of: the online CPUs (``sysconf(_SC_NPROCESSORS_ONLN)``, which
+    is what ``psutil.cpu_count()`` returns on Linux), ``len(os.sched_getaffinity(0))``, and
+    ``int(limit)`` of the cgroup CPU limit when there is one. ``int()`` truncates, so a
+    quota of half a CPU gives 0.
+
+    The cgroup limit is ``quota / period``: from cgroup v2's ``cpu.max`` (``"quota
+    period"``; ``max`` or a quota of 0 or less is no limit) when ``cgroup.controllers`` is a
+    file, else from cgroup v1's ``cpu/cpu.cfs_quota_us`` and ``cpu/cpu.cfs_period_us`` (a
+    limit only when both are above 0).
+    """
+    value = os.getenv(_CPU_LIMIT_ENV)
+    if value is not None:
+        try:
+            return int(float(value))
+        except ValueError as e:
+            raise ValueError(f"Failed to parse the number of CPUs from {value}") from e
+    cpu = len(os.sched_getaffinity(0))
+    online = os.sysconf("SC_NPROCESSORS_ONLN")
+    if online >= 1:  # psutil reports a count below 1 as unknown
+        cpu = min(cpu, online)
+    limit = _cgroup_cpu_limit()
+    if limit is not None:
+        cpu = min(cpu, int(limit))
+    return cpu
+
+
+def get_mem_size_gb() -> float:
+    """The memory this process may use, in GB (1024**3 bytes), with cgroup awareness.
+
+    ``SKYPILOT_POD_MEMORY_GB_LIMIT``, if set, gives ``float(value)``; else
+    ``SKYPILOT_POD_MEMORY_BYTES_LIMIT``, if set, gives ``float(value) / 1024**3``. A value
+    ``float()`` rejects raises ``ValueError('Failed to parse the memory size from {value}
+    (GB)')`` (or ``(bytes)``), chained from the original error.
+
+    Otherwise total RAM (``MemTotal`` of ``/proc/meminfo`` times 1024, which is
+    ``psutil.virtual_memory().total``), or the cgroup memory limit when that is smaller,
+    divided by 1024**3. The limit comes from cgroup v2's ``memory.max`` when
+    ``cgroup.controllers`` is a file, else from v1's ``memory/memory.limit_in_bytes``;
+    ``max``, empty, 0 or less, or unreadable is no limit.
+    """
+    value = os.getenv(_MEMORY_GB_LIMIT_ENV)
+    if value is not None:
+        try:
+            return float(value)
+        except ValueError as e:
+            raise ValueError(f"Failed to parse the memory size from {value} (GB)") from e
+    value = os.getenv(_MEMORY_BYTES_LIMIT_ENV)
+    if value is not None:
+        try:
+            return float(value) / (1024**3)
+        except ValueError as e:
+            raise ValueError(f"Failed to parse the memory size from {value} (bytes)") from e
+    mem = _total_memory()
+    limit = _cgroup_memory_limit()
+    if limit is not None:
+        mem = min(mem, limit)
+    return mem / (1024**3)
+
+
+def _is_cgroup_v2() -> bool:
+    return os.path.isfile(_cgroup_controllers)
+
+
+def _read_text(path: str) -> str:
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def _cgroup_cpu_limit() -> float | None:
+    """The cgroup CPU limit in cores (possibly fractional), or ``None`` for no limit."""
+    try:
+        if _is_cgroup_v2():
+            quota_str, period_str = _read_text(_cpu_max).split()
+            if quota_str == "max":
+                return None
+            quota = float(quota_str)
+            period = float(period_str)
+            # A zero period raises ZeroDivisionError, which is not caught (as in the reference).
+            return quota / period if quota > 0 else None
+        quota = float(_read_text(_cfs_quota).strip())
+        if not quota > 0:
+            # No limit whatever the period file holds, so it is not read.
+            return None
+        period = float(_read_text(_cfs_period).strip())
+        return quota / period if period > 0 else None
+    except (OSError, ValueError):
+        return None
+
+
+def _cgroup_memory_limit() -> int | None:
+    """The cgroup memory limit in bytes, or ``None`` for no limit."""
+    try:
+        value = _read_text(_memory_max if _is_cgroup_v2() else _memory_limit_v1).strip()
+        if value == "max" or not value:
+            return None
+        limit = int(value)
+        return limit if limit > 0 else None
+    except (OSError, ValueError):
+        return None
+
+
+def _total_memory() -> int:
+    """``MemTotal`` of meminfo in bytes: the first line whose first field is ``MemTotal:``
+    and whose second is an integer. Errors opening the file propagate; no such line raises
+    ``KeyError(b'MemTotal:')``, as psutil does."""
+    with open(_meminfo, "rb") as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) >= 2 and fields[0] == b"MemTotal:":
+                try:
+                    return int(fields[1]) * 1024
+                except ValueError:
+                    continue
+    raise KeyError(b"MemTotal:")
