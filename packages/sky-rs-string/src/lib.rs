@@ -2,7 +2,8 @@
 //!
 //! Fast paths take exact `str`/`bytes`/`bytearray`/`float`/`int`/`bool` arguments. Everything
 //! else (subclasses, other numeric types, huge precisions, strings with lone surrogates) goes to
-//! Python itself: `int(x, 16)` for `base36_encode`, `sky_rs._fallback.string` for the other two,
+//! Python itself: `int(x, 16)` for `base36_encode`, `sky_rs._fallback.string` (or the
+//! wheel's own copy, `sky_rs_string._fallback`, without `sky_rs`) for the other two,
 //! so exotic inputs get exactly the reference's answer or exception.
 use pyo3::exceptions::PyValueError;
 
