@@ -34,8 +34,8 @@ cargo test --workspace --locked
 step "pytest: every behavioural test on the Rust backend and on the Python fallback"
 uv run --locked pytest
 
-step "install proof: build dist/ (sdists, wheels from them), fresh venvs for sky-rs, [process], [all]"
+step "install proof: build dist/ (sdists; x86_64 and aarch64 wheels at cp39-abi3 and cp310-abi3, from the sdists), auditwheel, abi3audit, fresh venvs for sky-rs, [process], [all], each wheel alone"
 uv run --locked python scripts/check_install.py
 
-step "interpreter matrix: dist/ on CPython 3.9 (bullseye, glibc 2.31), 3.13, 3.14, 3.15 (sid) in cached chroots"
+step "interpreter matrix: dist/ on CPython 3.9 (bullseye, glibc 2.31), 3.13, 3.14, 3.15 (sid), 3.11 aarch64 (bookworm arm64, qemu) in cached chroots"
 bash scripts/matrix.sh
