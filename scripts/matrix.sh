@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
 # The interpreter matrix: the built wheels in dist/ on other CPythons and another glibc.
 #
-#   bash scripts/matrix.sh              # every interpreter: 3.9 (bullseye), 3.13, 3.14, 3.15 (sid)
+#   bash scripts/matrix.sh              # every row: 3.9 (bullseye), 3.13, 3.14, 3.15 (sid), and
+#                                       # 3.11-aarch64 (bookworm arm64 under qemu)
 #   bash scripts/matrix.sh 3.9 3.15     # a subset
+#   bash scripts/matrix.sh 3.11-aarch64 # only the arm64 row
 #   bash scripts/matrix.sh --prepare    # only create (or reuse) the chroots
 #
-# Needs root, debootstrap (installed with apt-get when missing), and dist/ from
-# `python3 scripts/check_install.py` (four manylinux Rust wheels and the meta-package wheel).
+# Needs root, debootstrap and (for arm64) qemu-user-static, both installed with apt-get when
+# missing, and dist/ from `python3 scripts/check_install.py` (the manylinux Rust wheels of both
+# architectures and abi3 levels, and the meta-package wheel).
+#
+# The arm64 row runs arm64 binaries through qemu-user: binfmt_misc is mounted (when it is not)
+# and qemu-aarch64 registered from /usr/lib/binfmt.d/ (when it is not) for the run only, then
+# unregistered and unmounted by the same EXIT trap that unmounts the chroots.
 #
 # For each interpreter, in a Debian chroot made by debootstrap from the host's own apt mirror and
 # cached under ~/.cache/sky-rs/chroots/ (SKY_RS_CHROOTS to move it):
 #   1. install proof: a fresh venv, `pip install --no-index --find-links dist "sky-rs[process]"`
-#      gives exactly sky-rs and sky-rs-process, `sky-rs doctor` passes, and get_backend_info()
-#      reports the process domain on Rust;
+#      gives exactly sky-rs and sky-rs-process, `sky-rs doctor` passes, get_backend_info()
+#      reports the process domain on Rust, and pip chose the wheel of the right abi3 level
+#      (cp39-abi3 on 3.9, cp310-abi3 on 3.10 and later) and architecture;
 #   2. the test suite: a fresh venv with `sky-rs[all,cli]` from dist/ (--no-index), pytest,
 #      hypothesis and psutil from PyPI, then pytest over a copy of the repository's tests on both
 #      backends with -m "not slow and not skypilot and not devbuild" (devbuild: tests of the
@@ -25,14 +33,29 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 CACHE=${SKY_RS_CHROOTS:-$HOME/.cache/sky-rs/chroots}
 HOST_CA=/etc/ssl/certs/ca-certificates.crt
-ALL=(3.9 3.13 3.14 3.15)
+ALL=(3.9 3.13 3.14 3.15 3.11-aarch64)
 MARK="not slow and not skypilot and not devbuild"
+# qemu-user has no ptrace (strace cannot count, inject or delay an emulated process's system
+# calls), and it keeps about 280 kB per thread started and joined (2,000 plain Python threads:
+# +559 MB under qemu, +0 natively), so an RSS check of hash_files' threads measures the emulator.
+QEMU_MARK="not ptrace and not native_memory"
+# Under qemu the arm64 row runs the whole suite too (about 8 minutes of pytest here). To run less
+# there, set SKY_RS_QEMU_TESTS to test paths, e.g. "tests/test_hardening_hostile.py" (which alone
+# calls all fourteen functions on both backends).
+QEMU_TESTS=${SKY_RS_QEMU_TESTS-}
 
-suite_of() { if [[ $1 == 3.9 ]]; then echo bullseye; else echo sid; fi; }
-packages_of() {
+suite_of() {
+    case $1 in
+        3.9) echo bullseye ;;
+        *-aarch64) echo bookworm-arm64 ;;
+        *) echo sid ;;
+    esac
+}
+packages_of() { # installed after debootstrap (arm64: its --include list has them already)
     case $1 in
         bullseye) echo python3 python3-venv strace ;;
         sid) echo python3.13 python3.13-venv python3.14 python3.14-venv python3.15 python3.15-venv strace ;;
+        bookworm-arm64) ;;
     esac
 }
 
@@ -68,11 +91,56 @@ unmount_all() {
     done
     MOUNTED=()
 }
-trap unmount_all EXIT
+
+# ------------------------------------------------------------------------- qemu (arm64 row)
+BINFMT=/proc/sys/fs/binfmt_misc
+QEMU_ENTRY=qemu-aarch64
+BINFMT_MOUNTED=0 # we mounted binfmt_misc: unmount it at exit
+BINFMT_OURS=0    # we registered qemu-aarch64: unregister it at exit
+qemu_setup() {
+    command -v qemu-aarch64-static >/dev/null && [[ -f /usr/lib/binfmt.d/$QEMU_ENTRY.conf ]] || {
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            --no-install-recommends qemu-user-static >/dev/null
+    }
+    if [[ ! -e $BINFMT/register ]]; then
+        mount -t binfmt_misc binfmt_misc "$BINFMT"
+        BINFMT_MOUNTED=1
+    fi
+    if [[ ! -e $BINFMT/$QEMU_ENTRY ]]; then
+        # The register string, as systemd-binfmt would write it; its F flag makes the kernel open
+        # the interpreter now, so the chroot needs no copy of it.
+        grep -v '^#' "/usr/lib/binfmt.d/$QEMU_ENTRY.conf" | head -1 >"$BINFMT/register"
+        BINFMT_OURS=1
+    fi
+    echo "binfmt_misc: $QEMU_ENTRY $(head -1 "$BINFMT/$QEMU_ENTRY")" \
+        "(registered by this run: $BINFMT_OURS; binfmt_misc mounted by this run: $BINFMT_MOUNTED)"
+}
+qemu_teardown() {
+    if ((BINFMT_OURS)) && [[ -e $BINFMT/$QEMU_ENTRY ]]; then
+        echo -1 >"$BINFMT/$QEMU_ENTRY" || echo "matrix.sh: could not unregister $QEMU_ENTRY" >&2
+    fi
+    BINFMT_OURS=0
+    if ((BINFMT_MOUNTED)); then
+        umount "$BINFMT" || echo "matrix.sh: could not unmount $BINFMT" >&2
+    fi
+    BINFMT_MOUNTED=0
+}
+cleanup() {
+    unmount_all
+    [[ -d $CACHE ]] && unmount_leftovers "$CACHE" # e.g. an interrupted second stage's /proc
+    qemu_teardown
+}
+trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
 mounts_under() { awk -v d="$1/" 'index($2 "/", d) == 1 { print $2 }' /proc/mounts; }
+unmount_leftovers() { # whatever a tool mounted below $1 and left there, deepest first
+    local m
+    for m in $(mounts_under "$1" | sort -r); do
+        umount -R "$m" 2>/dev/null || umount -R -l "$m" || echo "matrix.sh: could not unmount $m" >&2
+    done
+}
 remove_tree() { # never follows into a mount: refuse if anything is still mounted below
     [[ -z $(mounts_under "$1") ]] || die "refusing to delete $1: still mounted: $(mounts_under "$1")"
     rm -rf --one-file-system "$1"
@@ -92,7 +160,7 @@ in_chroot() {
 
 # ------------------------------------------------------------------------------------ chroots
 # The Debian mirror this host already uses (never a host written into the repository):
-# the first non-security URI in the apt sources that serves the bullseye and sid suites.
+# the first non-security URI in the apt sources that serves the suite asked for.
 host_mirror() {
     local uri
     if [[ -n ${SKY_RS_DEBIAN_MIRROR:-} ]]; then
@@ -106,16 +174,15 @@ host_mirror() {
             -e 's/^[[:space:]]*URIs:[[:space:]]*//p'
     ); do
         [[ $uri == *security* ]] && continue
-        if python3 - "${uri%/}" <<'PY' 2>/dev/null; then
+        if python3 - "${uri%/}" "$1" <<'PY' 2>/dev/null; then
 import sys, urllib.request
-for suite in ("bullseye", "sid"):
-    urllib.request.urlopen(f"{sys.argv[1]}/dists/{suite}/Release", timeout=30).close()
+urllib.request.urlopen(f"{sys.argv[1]}/dists/{sys.argv[2]}/Release", timeout=30).close()
 PY
             echo "${uri%/}"
             return
         fi
     done
-    die "no Debian mirror serving bullseye and sid in /etc/apt/sources.list{,.d/}; set SKY_RS_DEBIAN_MIRROR"
+    die "no Debian mirror serving $1 in /etc/apt/sources.list{,.d/}; set SKY_RS_DEBIAN_MIRROR"
 }
 
 ensure_chroot() {
@@ -128,30 +195,45 @@ ensure_chroot() {
     command -v debootstrap >/dev/null || {
         apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null
     }
-    local mirror
-    mirror=$(host_mirror)
+    local mirror release=${suite%-arm64} log=$CACHE/$suite.debootstrap.log
+    mirror=$(host_mirror "$release")
     echo "mirror: $mirror"
     mkdir -p "$CACHE"
     if [[ ! -f $tmp/.sky-rs-bootstrapped ]]; then # a failed apt step keeps the debootstrap
         remove_tree "$tmp"
-        debootstrap --variant=minbase "$suite" "$tmp" "$mirror" >"$CACHE/$suite.debootstrap.log" 2>&1 \
-            || {
-                tail -20 "$CACHE/$suite.debootstrap.log" >&2
-                die "debootstrap $suite failed (log: $CACHE/$suite.debootstrap.log)"
-            }
+        local status=0
+        if [[ $suite == *-arm64 ]]; then
+            # First stage on the host (no arm64 code runs), second stage inside the chroot under
+            # qemu (about 5 minutes); DEBOOTSTRAP_DIR would point the second stage at the host's.
+            debootstrap --arch arm64 --foreign --variant=minbase --include=python3,python3-venv \
+                "$release" "$tmp" "$mirror" >"$log" 2>&1 \
+                && env -u DEBOOTSTRAP_DIR chroot "$tmp" /debootstrap/debootstrap --second-stage \
+                    >>"$log" 2>&1 || status=$?
+            unmount_leftovers "$tmp" # the second stage mounts /proc and /sys itself
+        else
+            debootstrap --variant=minbase "$suite" "$tmp" "$mirror" >"$log" 2>&1 || status=$?
+        fi
+        ((status == 0)) || {
+            tail -20 "$log" >&2
+            die "debootstrap $suite failed (log: $log)"
+        }
         touch "$tmp/.sky-rs-bootstrapped"
     fi
-    mount_chroot "$tmp"
-    # A mirror snapshot may serve a sid Release past its Valid-Until; signatures are still checked.
-    in_chroot "$tmp" apt-get -o Acquire::Check-Valid-Until=false update -qq
-    for p in $(packages_of "$suite"); do # install what the suite has (sid's set changes over time)
-        if in_chroot "$tmp" apt-cache show "$p" >/dev/null 2>&1; then pkgs+=("$p"); else
-            echo "note: $suite has no package $p"
-        fi
-    done
-    in_chroot "$tmp" apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
-    in_chroot "$tmp" apt-get clean
-    unmount_all
+    pkgs=($(packages_of "$suite"))
+    if ((${#pkgs[@]})); then
+        mount_chroot "$tmp"
+        # A mirror snapshot may serve a sid Release past its Valid-Until; signatures are still checked.
+        in_chroot "$tmp" apt-get -o Acquire::Check-Valid-Until=false update -qq
+        pkgs=()
+        for p in $(packages_of "$suite"); do # install what the suite has (sid's set changes over time)
+            if in_chroot "$tmp" apt-cache show "$p" >/dev/null 2>&1; then pkgs+=("$p"); else
+                echo "note: $suite has no package $p"
+            fi
+        done
+        in_chroot "$tmp" apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+        in_chroot "$tmp" apt-get clean
+        unmount_all
+    fi
     touch "$tmp/.sky-rs-ready"
     mv "$tmp" "$dir"
 }
@@ -165,13 +247,13 @@ py=$1
 work=/sky-rs/venvs/$py
 rm -rf "$work"
 mkdir -p "$work"
-echo "--- $py: $($py -c 'import sys, platform; print(sys.version.split()[0], platform.libc_ver())')"
+echo "--- $py: $($py -c 'import sys, platform; print(sys.version.split()[0], platform.machine(), platform.libc_ver())')"
 
 echo "--- install proof: sky-rs[process] from dist/ (--no-index) in a fresh venv"
 $py -m venv "$work/proof"
 "$work/proof/bin/python" -m pip install -q --no-index --find-links /sky-rs/dist "sky-rs[process]"
 cd /tmp
-"$work/proof/bin/python" - <<'PY'
+"$work/proof/bin/python" - "$py" <<'PY'
 import json, subprocess, sys
 listed = json.loads(subprocess.run([sys.executable, "-m", "pip", "list", "--format", "json"],
                                    check=True, capture_output=True, text=True).stdout)
@@ -183,6 +265,16 @@ info = sky_rs.get_backend_info()
 assert info["domains"]["process"]["backend"] == "rust", info
 assert all(d["backend"] == "python" for n, d in info["domains"].items() if n != "process"), info
 print(f"ok: exactly {ours}; process on Rust, the rest on Python")
+# Which wheel pip chose: the newest abi3 level this interpreter admits, for this machine.
+import platform
+from importlib.metadata import distribution
+wheel = distribution("sky-rs-process").read_text("WHEEL") or ""
+tags = [line.split(":", 1)[1].strip() for line in wheel.splitlines() if line.startswith("Tag:")]
+level = "cp39" if sys.version_info < (3, 10) else "cp310"
+assert tags and all(t.startswith(f"{level}-abi3-") for t in tags), tags
+assert all(t.endswith("_" + platform.machine()) for t in tags), (tags, platform.machine())
+print(f"ok: pip chose the {level}-abi3 wheel: {', '.join(tags)}")
+open("/sky-rs/" + sys.argv[1] + ".tag", "w").write(tags[0].split("-")[0] + "-abi3")
 PY
 "$work/proof/bin/sky-rs" doctor
 
@@ -196,25 +288,34 @@ version=$("$tpy" -c 'from importlib.metadata import version; print(version("sky-
 "$tpy" -m pip install -q --find-links /sky-rs/dist "sky-rs[all,cli]==$version" pytest hypothesis psutil
 "$tpy" -c 'import sky_rs, sys; assert sky_rs.__file__.startswith(sys.prefix), sky_rs.__file__; print("sky_rs from", sky_rs.__file__); print(sky_rs.get_backend_info()["backend"])'
 cd /sky-rs/src
-"$tpy" -m pytest -q -p no:cacheprovider -m "$MARK" --junitxml="/sky-rs/$py.xml"
+# shellcheck disable=SC2086 # TESTS: a list of paths, or empty for the whole suite
+"$tpy" -m pytest -q -p no:cacheprovider -m "$MARK" --junitxml="/sky-rs/$py.xml" $TESTS
 EOF
 )
 
-# Nothing is left out per interpreter: where CPython's own texts differ between versions, the
-# tests take the running interpreter's (tests/conftest.py: cpython_says). None needs the source
-# tree, uv or cargo: the repository's tests, docs, scripts and sources are copied in, so the
-# static and leak tests run as on the host.
+# Nothing is deselected by name. Where CPython's own texts differ between versions, the tests
+# take the running interpreter's (tests/conftest.py: cpython_says). What cannot run under
+# qemu-user is marked in the tests and left out of that row by marker (QEMU_MARK). None needs the
+# source tree, uv or cargo: the repository's tests, docs, scripts and sources are copied in, so
+# the static and leak tests run as on the host.
 
 run_one() { # version -> prints "result" fields into RESULTS
-    local v=$1 suite dir py start status glibc counts
+    local v=$1 suite dir py start status glibc counts tests="" label=$1 tag mark=$MARK
     suite=$(suite_of "$v")
     dir=$CACHE/$suite
     py=python$v
     [[ $suite == bullseye ]] && py=python3
+    if [[ $v == *-aarch64 ]]; then
+        py=python${v%-aarch64}
+        tests=$(echo $QEMU_TESTS)
+        mark="$MARK and $QEMU_MARK"
+        label="${v%-aarch64} aarch64 (qemu)"
+    fi
     start=$SECONDS
     status=ok
     mount_chroot "$dir"
-    rm -rf "$dir/sky-rs/src" "$dir/sky-rs/dist" "$dir/sky-rs/$py.xml" "$dir/sky-rs/deselected.txt"
+    rm -rf "$dir/sky-rs/src" "$dir/sky-rs/dist" "$dir/sky-rs/$py.xml" "$dir/sky-rs/$py.tag" \
+        "$dir/sky-rs/deselected.txt"
     mkdir -p "$dir/sky-rs/src"
     cp -a "$ROOT/dist" "$dir/sky-rs/dist"
     tar -C "$ROOT" -c --exclude=__pycache__ --exclude='*.so' --exclude=.pytest_cache \
@@ -225,7 +326,7 @@ run_one() { # version -> prints "result" fields into RESULTS
     if ! in_chroot "$dir" sh -c "command -v $py" >/dev/null; then
         echo "$suite has no $py" >&2
         status=missing
-    elif ! in_chroot "$dir" env MARK="$MARK" bash -c "$INNER" bash "$py"; then
+    elif ! in_chroot "$dir" env MARK="$mark" TESTS="$tests" bash -c "$INNER" bash "$py"; then
         status=FAILED
     fi
     counts=$(python3 - "$dir/sky-rs/$py.xml" <<'PY'
@@ -239,8 +340,9 @@ t, f, e, k = (int(s.get(a, 0)) for a in ("tests", "failures", "errors", "skipped
 print(t - f - e - k, f + e, k)
 PY
     )
+    tag=$(cat "$dir/sky-rs/$py.tag" 2>/dev/null || echo -)
     unmount_all
-    RESULTS+=("$v|$suite|$glibc|$counts|$status|$((SECONDS - start))")
+    RESULTS+=("$label|$suite|$glibc|$tag|$counts|$status|$((SECONDS - start))")
 }
 
 # ------------------------------------------------------------------------------------ main
@@ -257,7 +359,7 @@ versions=()
 for arg in "$@"; do
     case $arg in
         --prepare) prepare_only=1 ;;
-        3.9 | 3.13 | 3.14 | 3.15) versions+=("$arg") ;;
+        3.9 | 3.13 | 3.14 | 3.15 | 3.11-aarch64) versions+=("$arg") ;;
         *) die "unknown argument $arg (expected --prepare or some of ${ALL[*]})" ;;
     esac
 done
@@ -268,14 +370,16 @@ for v in "${versions[@]}"; do
     s=$(suite_of "$v")
     [[ " ${suites[*]} " == *" $s "* ]] || suites+=("$s")
 done
+[[ " ${suites[*]} " != *-arm64* ]] || qemu_setup
 for s in "${suites[@]}"; do ensure_chroot "$s"; done
 ((prepare_only)) && exit 0
 
 shopt -s nullglob
 wheels=("$ROOT"/dist/*.whl)
-((${#wheels[@]} == 5)) || die "dist/ should hold 5 wheels; run: python3 scripts/check_install.py"
+# The meta-package, and per Rust package x86_64 and aarch64 at cp39-abi3 and cp310-abi3.
+((${#wheels[@]} == 17)) || die "dist/ should hold 17 wheels; run: python3 scripts/check_install.py"
 for w in "${wheels[@]}"; do
-    [[ $w != *linux_x86_64.whl || $w == *manylinux* ]] || die "$w is not a manylinux wheel"
+    [[ $w != *linux_*.whl || $w == *manylinux* ]] || die "$w is not a manylinux wheel"
 done
 
 RESULTS=()
@@ -286,11 +390,12 @@ for v in "${versions[@]}"; do
 done
 
 say "matrix: the wheels in dist/ on each interpreter (-m \"$MARK\")"
-printf '%-8s %-9s %-6s %7s %7s %8s %-8s %6s\n' python debian glibc passed failed skipped status time
+printf '%-20s %-14s %-6s %-10s %7s %7s %8s %-8s %6s\n' python debian glibc wheel passed failed \
+    skipped status time
 for r in "${RESULTS[@]}"; do
-    IFS='|' read -r v suite glibc counts status secs <<<"$r"
+    IFS='|' read -r v suite glibc tag counts status secs <<<"$r"
     read -r passed fails skipped <<<"$counts"
-    printf '%-8s %-9s %-6s %7s %7s %8s %-8s %5ss\n' "$v" "$suite" "$glibc" "$passed" "$fails" \
-        "$skipped" "$status" "$secs"
+    printf '%-20s %-14s %-6s %-10s %7s %7s %8s %-8s %5ss\n' "$v" "$suite" "$glibc" "$tag" \
+        "$passed" "$fails" "$skipped" "$status" "$secs"
 done
 exit "$failed"

@@ -26,11 +26,11 @@ make --no-print-directory lint
 step "make test: cargo test (the pure-Rust cores), then pytest on the Rust backend and the Python fallback"
 make --no-print-directory test
 
-step "install proof: build dist/ (sdists, wheels from them), fresh venvs for sky-rs, [process], [all]"
+step "install proof: build dist/ (sdists; x86_64 and aarch64 wheels at cp39-abi3 and cp310-abi3, from the sdists), auditwheel, abi3audit, fresh venvs for sky-rs, [process], [all], each wheel alone"
 uv run --locked python scripts/check_install.py
 
 step "platforms: sky-rs[all] from dist/ for Linux x86_64/aarch64 (all five), macOS and Windows (sky-rs alone)"
 uv run --locked python scripts/check_platforms.py
 
-step "interpreter matrix: dist/ on CPython 3.9 (bullseye, glibc 2.31), 3.13, 3.14, 3.15 (sid) in cached chroots"
+step "interpreter matrix: dist/ on CPython 3.9 (bullseye, glibc 2.31), 3.13, 3.14, 3.15 (sid), 3.11 aarch64 (bookworm arm64, qemu) in cached chroots"
 bash scripts/matrix.sh

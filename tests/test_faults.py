@@ -26,6 +26,8 @@ from sky_rs._domains import FUNCTIONS
 
 from tests import faults
 
+pytestmark = pytest.mark.ptrace  # strace attaches to a child: needs ptrace
+
 SPEC = Path(__file__).parents[1] / "docs" / "SPEC.md"
 
 SIDE_CHANNELS = ("open", "read", "stat", "getdents")

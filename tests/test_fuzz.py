@@ -31,19 +31,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PathLike
+from tests.hostile_corpus import DIR, MISSING, outcome, write_tree
 from tests.test_hardening_support import (
-    DIR,
     FUNCTIONS,
-    MISSING,
     SYSTEM_ENV,
     compare,
     compare_racy,
     environment,
-    outcome,
     python_function,
     rust_function,
     system_roots,
-    write_tree,
 )
 
 pytestmark = pytest.mark.fuzz

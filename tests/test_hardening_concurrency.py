@@ -26,10 +26,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import rust_module
+from tests.hostile_corpus import outcome
 from tests.test_hardening_support import (
     FUNCTIONS,
     no_system_overrides,
-    outcome,
     rust_function,
     skip_slow_unless_selected,
 )

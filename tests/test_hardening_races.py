@@ -31,7 +31,8 @@ import pytest
 import sky_rs.fallback
 
 from tests.conftest import rust_module
-from tests.test_hardening_support import is_panic, skip_slow_unless_selected
+from tests.hostile_corpus import is_panic
+from tests.test_hardening_support import skip_slow_unless_selected
 
 BACKENDS = ("rust", "python")
 LINE = b"0123456789 abcdefghij \xff\xfe \xe2\x82\xac\r\n"

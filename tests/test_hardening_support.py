@@ -9,9 +9,7 @@ panic as its own kind so that no comparison can ever accept one.
 from __future__ import annotations
 
 import contextlib
-import math
 import os
-import pathlib
 import threading
 from collections.abc import Callable, Iterator
 from types import ModuleType
@@ -22,6 +20,7 @@ import sky_rs.fallback
 from sky_rs._domains import DOMAINS
 
 from tests.conftest import rust_module
+from tests.hostile_corpus import outcome
 
 FUNCTIONS: dict[str, str] = {f: d.name for d in DOMAINS.values() for f in d.functions}
 """Every public function and its domain."""
@@ -33,36 +32,6 @@ def rust_function(name: str) -> Callable[..., Any]:
 
 def python_function(name: str) -> Callable[..., Any]:
     return getattr(sky_rs.fallback, name)  # type: ignore[no-any-return]
-
-
-def is_panic(exc: BaseException) -> bool:
-    return type(exc).__name__ == "PanicException"
-
-
-def normalise(value: Any) -> Any:
-    """A comparable form of a return value: hash objects by their digests, NaN by its sign."""
-    if hasattr(value, "hexdigest") and hasattr(value, "name"):
-        name = value.name
-        digest = value.hexdigest(16) if name.startswith("shake") else value.hexdigest()
-        return ("hash", name, digest, value.digest_size, value.block_size)
-    if isinstance(value, list):
-        return [normalise(v) for v in value]
-    if isinstance(value, float) and math.isnan(value):
-        return ("nan", math.copysign(1.0, value))
-    return (type(value), value)
-
-
-def outcome(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, ...]:
-    """``("returned", value)``, ``("raised", type, str)`` or ``("PANIC", ...)``."""
-    try:
-        value = fn(*args, **kwargs)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:  # PanicException is a BaseException
-        if is_panic(exc):
-            return ("PANIC", repr(exc))
-        return ("raised", type(exc), str(exc))
-    return ("returned", normalise(value))
 
 
 def assert_no_panic(result: tuple[Any, ...], context: Any) -> None:
@@ -115,25 +84,6 @@ def _fallback_system() -> ModuleType:
     import sky_rs._fallback.system as fallback
 
     return fallback
-
-
-DIR = "<directory>"
-MISSING = "<missing>"
-
-
-def write_tree(root: pathlib.Path, files: dict[str, Any]) -> None:
-    """Files below ``root``: bytes or str content, :data:`DIR`, or :data:`MISSING`."""
-    for name, content in files.items():
-        if content == MISSING:
-            continue
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if content == DIR:
-            path.mkdir()
-        elif isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_bytes(content.encode("utf-8", "surrogatepass"))
 
 
 @contextlib.contextmanager

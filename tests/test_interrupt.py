@@ -96,8 +96,9 @@ def check(result: dict[str, Any], exception: str) -> None:
         "hash_files",
         "hash_file",
         "hash_file_md5",
-        "read_last_n_lines",
-        "estimate_fd_for_directory",
+        # Too fast to interrupt on real input: strace slows each read or getdents64 (SLOWED).
+        pytest.param("read_last_n_lines", marks=pytest.mark.ptrace),
+        pytest.param("estimate_fd_for_directory", marks=pytest.mark.ptrace),
         "are_processes_alive",
     ],
 )

@@ -18,6 +18,8 @@ from sky_rs._bench.cases import TABLE, Case, Inputs
 from sky_rs._bench.syscalls import per_call, strace_path, traced_calls
 from sky_rs._domains import CONTRACT, DOMAINS
 
+pytestmark = pytest.mark.ptrace  # strace attaches to a child: needs ptrace
+
 CALLS = 200
 ENV_OVERRIDES = (
     "SKYPILOT_POD_CPU_CORE_LIMIT",

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import rust_module
-from tests.test_hardening_support import DIR, MISSING, write_tree
+from tests.hostile_corpus import DIR, MISSING, write_tree
 
 CPU_ENV = "SKYPILOT_POD_CPU_CORE_LIMIT"
 GB_ENV = "SKYPILOT_POD_MEMORY_GB_LIMIT"

@@ -2,7 +2,8 @@
 //!
 //! Fast paths take `str`/`bytes`/`os.PathLike` paths, exact `int`/`bool` counts and ports, and
 //! the six natively hashed algorithms. Anything else goes to Python itself: the whole call to
-//! `sky_rs._fallback.io` for exotic paths and numbers, `bytes.decode` for every encoding but
+//! the pure-Python contract (`sky_rs._fallback.io`, or without `sky_rs` the wheel's own copy
+//! `sky_rs_io._fallback`) for exotic paths and numbers, `bytes.decode` for every encoding but
 //! utf-8 (and for utf-8 lines the fast path cannot decode), `hashlib.new` for other algorithms.
 //! File and socket work runs with the GIL released.
 mod args;
@@ -32,7 +33,7 @@ use crate::hash_object::PyHash;
 use crate::python::fstring;
 
 /// The contract in Python, for arguments outside the fast paths.
-static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.io");
+static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.io", "sky_rs_io._fallback");
 
 /// Read size when the file is hashed by a `hashlib` object (the reference's 256 KiB).
 const HASHLIB_READ_SIZE: usize = 256 * 1024;

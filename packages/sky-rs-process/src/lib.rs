@@ -2,8 +2,8 @@
 //!
 //! The fast paths take `str` paths (and `str` subclasses, whose content is all `os` looks at),
 //! exact `dict` mappings, exact `int` pids and `str`/`None` cloud names. Anything else is
-//! handed to the pure-Python implementation in `sky_rs._fallback.process` (or to `os`
-//! itself), which is the contract: exotic inputs behave exactly as in the reference.
+//! handed to the pure-Python implementation in `sky_rs._fallback.process` (the wheel's own copy,
+//! `sky_rs_process._fallback`, when `sky_rs` is not installed) or to `os` itself, which is the contract: exotic inputs behave exactly as in the reference.
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -22,7 +22,7 @@ use sky_rs_process_core::{
 use sky_rs_py_support::{Fallback, SignalCheck, os_error, utf8_str_path};
 
 /// The Python implementation this wheel accelerates; the route for exotic arguments.
-static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.process");
+static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.process", "sky_rs_process._fallback");
 
 /// Logger of the low-limit warning, as in the fallback.
 const LOGGER_NAME: &str = "sky_rs.process";
@@ -104,7 +104,7 @@ fn get_parallel_threads(py: Python<'_>, cloud_str: Option<&Bound<'_, PyAny>>) ->
 }
 
 /// Logs the low-limit warning once per process. The "once" flag is the fallback's, so both
-/// backends together warn once; a Rust-side flag covers a missing `sky_rs`.
+/// backends together warn once; a Rust-side flag covers a fallback that cannot be imported.
 fn warn_low_fd_limit(py: Python<'_>, fd_limit: i64) -> PyResult<()> {
     static WARNED: AtomicBool = AtomicBool::new(false);
     if let Ok(module) = FALLBACK.module(py) {

@@ -2,10 +2,10 @@
 //!
 //! Fast paths take exact `str`/`bytes`/`bytearray`/`float`/`int`/`bool` arguments. Everything
 //! else (subclasses, other numeric types, huge precisions, strings with lone surrogates) goes to
-//! Python itself: `int(x, 16)` for `base36_encode`, `sky_rs._fallback.string` for the other two,
+//! Python itself: `int(x, 16)` for `base36_encode`, `sky_rs._fallback.string` (or the
+//! wheel's own copy, `sky_rs_string._fallback`, without `sky_rs`) for the other two,
 //! so exotic inputs get exactly the reference's answer or exception.
 use pyo3::exceptions::PyValueError;
-use std::sync::OnceLock;
 
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -14,7 +14,7 @@ use sky_rs_py_support::Fallback;
 use sky_rs_string_core::{self as core, StringError};
 
 /// The pure-Python contract, for exotic arguments.
-static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.string");
+static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.string", "sky_rs_string._fallback");
 
 /// Longest `repr()` quoted in an error message, as in `int()`'s own (`%.200R`).
 const REPR_LIMIT: isize = 200;
@@ -101,40 +101,25 @@ impl<'py> BoolArg<'py> {
 
 /// Runs `f` on the UTF-8 text of a `str`, or returns `None` for one with lone surrogates.
 ///
-/// From Python 3.10 on, `PyUnicode_AsUTF8AndSize` lends the `str`'s own UTF-8 buffer (an ASCII
-/// `str` is its own UTF-8): no copy, no allocation. Python 3.9's limited API cannot lend it, so
-/// there the text is borrowed from a `bytes` copy (one allocation, where `to_cow` would make two).
+/// The `cp310-abi3` wheel (feature `abi3-py310`) borrows the `str`'s own UTF-8 buffer through
+/// `PyUnicode_AsUTF8AndSize`, in the stable ABI since 3.10 (an ASCII `str` is its own UTF-8): no
+/// copy, no allocation. The `cp39-abi3` wheel keeps to the 3.9 stable ABI, which cannot lend that
+/// buffer: there the text is borrowed from a `bytes` copy (one allocation, where `to_cow` would
+/// make two).
 fn with_utf8<R>(text: &Bound<'_, PyString>, f: impl FnOnce(&str) -> R) -> Option<R> {
-    if lends_utf8(text.py()) {
-        return borrow_utf8(text).map(f);
+    #[cfg(feature = "abi3-py310")]
+    {
+        borrow_utf8(text).map(f)
     }
-    let bytes = text.encode_utf8().ok()?;
-    std::str::from_utf8(bytes.as_bytes()).ok().map(f)
-}
-
-/// Whether this interpreter has `PyUnicode_AsUTF8AndSize` in its limited API (3.10 and later).
-fn lends_utf8(py: Python<'_>) -> bool {
-    static LENDS: OnceLock<bool> = OnceLock::new();
-    *LENDS.get_or_init(|| py.version_info() >= (3, 10))
-}
-
-#[expect(
-    unsafe_code,
-    reason = "declaring a CPython function pyo3-ffi hides under abi3-py39"
-)]
-// SAFETY: the signature is CPython's:
-// `const char *PyUnicode_AsUTF8AndSize(PyObject *unicode, Py_ssize_t *size)`.
-unsafe extern "C" {
-    /// In the stable ABI since 3.10 (and in every CPython's full API); `pyo3-ffi` declares it
-    /// only for a 3.10 floor, and this wheel's floor is 3.9, so it is called only on 3.10+.
-    fn PyUnicode_AsUTF8AndSize(
-        unicode: *mut ffi::PyObject,
-        size: *mut ffi::Py_ssize_t,
-    ) -> *const std::ffi::c_char;
+    #[cfg(not(feature = "abi3-py310"))]
+    {
+        let bytes = text.encode_utf8().ok()?;
+        std::str::from_utf8(bytes.as_bytes()).ok().map(f)
+    }
 }
 
 /// The `str`'s own UTF-8 buffer, or `None` (the error cleared) for one with lone surrogates.
-/// Python 3.10 or later only (see [`lends_utf8`]).
+#[cfg(feature = "abi3-py310")]
 #[expect(
     unsafe_code,
     reason = "borrowing the UTF-8 buffer CPython keeps; see SAFETY"
@@ -144,7 +129,7 @@ fn borrow_utf8<'a>(text: &'a Bound<'_, PyString>) -> Option<&'a str> {
     // SAFETY: `text` is a live `str` and we are attached to the interpreter (a `Bound` proves
     // both). The buffer belongs to `text`, which CPython never mutates or frees while `text`
     // lives, so it outlives the `'a` borrow of `text`.
-    let data = unsafe { PyUnicode_AsUTF8AndSize(text.as_ptr(), &raw mut size) };
+    let data = unsafe { ffi::PyUnicode_AsUTF8AndSize(text.as_ptr(), &raw mut size) };
     if data.is_null() {
         // UnicodeEncodeError (lone surrogates): the caller takes another route.
         drop(PyErr::take(text.py()));

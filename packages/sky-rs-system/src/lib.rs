@@ -25,7 +25,7 @@ use sky_rs_system_core::{
 const EINVAL: i32 = 22;
 
 /// The Python implementation, for the inputs the fast path leaves to it.
-static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.system");
+static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.system", "sky_rs_system._fallback");
 
 // ---------------------------------------------------------------------------------------
 // The roots, movable for tests. The hot path reads one atomic flag.

@@ -1,0 +1,1 @@
+../../../sky-rs/src/sky_rs/_fallback/string.py

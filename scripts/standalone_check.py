@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""One domain wheel on its own: the hostile corpus, against the meta-package's fallback.
+
+Runs inside a venv that holds ``sky-rs-<domain>`` and nothing else of sky-rs (no ``sky_rs`` to
+import); ``scripts/check_install.py`` makes that venv from ``dist/`` and calls this script:
+
+    python standalone_check.py DOMAIN FALLBACK_PY REPO [--hide-sky-rs]
+
+- ``FALLBACK_PY`` is ``sky_rs/_fallback/<domain>.py`` taken from the ``sky-rs`` wheel in
+  ``dist/``: the code behind ``sky_rs.fallback``. It is loaded from its file under another name,
+  so ``sky_rs`` itself stays absent and the wheel has to manage without it.
+- ``REPO`` is the checkout, for ``tests/hostile_corpus.py`` (standard library only).
+- ``--hide-sky-rs``: for a venv that does hold ``sky_rs`` (the dev venv, as
+  ``tests/test_standalone.py`` runs it): ``import sky_rs`` fails as if it were not installed.
+
+Every case of the corpus that calls one of the wheel's functions must give the same outcome (the
+value, or the exception's type and ``str``) from the wheel as from that fallback; wrong argument
+counts must raise ``TypeError`` on both. For the system domain, also the hostile cgroup files,
+``/proc/meminfo`` contents, environment overrides and roots. Exits 1 on any difference.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import os
+import pathlib
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any
+
+
+class _HideSkyRs:
+    """A meta path finder that answers ``import sky_rs`` as if it were not installed."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name == "sky_rs" or name.startswith("sky_rs."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+
+def hide_sky_rs() -> None:
+    assert "sky_rs" not in sys.modules, "sky_rs was imported at start-up"
+    sys.meta_path.insert(0, _HideSkyRs())  # type: ignore[arg-type]
+
+
+def load_reference(domain: str, path: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"reference_fallback_{domain}", path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str | None]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def main() -> int:
+    domain, fallback_py, repo = sys.argv[1:4]
+    if sys.argv[4:] == ["--hide-sky-rs"]:
+        hide_sky_rs()
+    else:
+        assert importlib.util.find_spec("sky_rs") is None, "sky_rs is importable: not alone"
+    sys.path.insert(0, repo)
+    from tests import hostile_corpus as corpus
+
+    reference = load_reference(domain, fallback_py)
+    wheel = importlib.import_module(f"sky_rs_{domain}")
+    names = [n for n in wheel.__all__ if n != "__version__"]
+    failures: list[str] = []
+    checked = 0
+
+    def same(label: str, rust: Callable[[], tuple[Any, ...]], python: Callable[[], Any]) -> None:
+        nonlocal checked
+        checked += 1
+        for _ in range(3):  # pids and ports may come or go between two calls: ask again
+            got, want = rust(), python()
+            if got == want:
+                return
+        failures.append(f"{label}: wheel {got!r} != fallback {want!r}")
+
+    def regen(args: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(iter(a) if isinstance(a, list) else a for a in args)
+
+    for i, (name, args, kwargs) in enumerate(corpus.CASES):
+        if name not in names:
+            continue
+        rust, python = getattr(wheel, name), getattr(reference, name)
+        if any(hasattr(a, "__next__") for a in args):  # generators are single-use
+            items = tuple(list(a) if hasattr(a, "__next__") else a for a in args)
+            same(
+                f"{name}#{i}",
+                lambda r=rust, a=items, k=kwargs: corpus.outcome(r, *regen(a), **k),
+                lambda p=python, a=items, k=kwargs: corpus.outcome(p, *regen(a), **k),
+            )
+        else:
+            same(
+                f"{name}#{i} {corpus.case_id(args)}",
+                lambda r=rust, a=args, k=kwargs: corpus.outcome(r, *a, **k),
+                lambda p=python, a=args, k=kwargs: corpus.outcome(p, *a, **k),
+            )
+    for name, args, kwargs in corpus.ARITY_CASES:
+        if name not in names:
+            continue
+        checked += 1
+        got = corpus.outcome(getattr(wheel, name), *args, **kwargs)
+        want = corpus.outcome(getattr(reference, name), *args, **kwargs)
+        if not (got[0] == want[0] == "raised" and got[1] is want[1] is TypeError):
+            failures.append(f"arity {name}{args}: wheel {got!r}, fallback {want!r}")
+
+    if domain == "system":
+        no_overrides: dict[str, str | None] = dict.fromkeys(corpus.ENV_VARIABLES.values())
+
+        def both(label: str) -> None:
+            for name in ("get_cpu_count", "get_mem_size_gb"):
+                same(
+                    f"{name} {label}",
+                    lambda n=name: corpus.outcome(getattr(wheel, n)),
+                    lambda n=name: corpus.outcome(getattr(reference, n)),
+                )
+
+        def roots(cgroup: Any, proc: Any) -> None:
+            wheel._set_roots(cgroup, proc)
+            reference._set_roots(cgroup, proc)
+
+        try:
+            with tempfile.TemporaryDirectory() as tmp, environment(no_overrides):
+                for n, content in enumerate(corpus.HOSTILE_CONTENT):
+                    for version in ("v1", "v2"):
+                        base = pathlib.Path(tmp, f"{version}-{n}")
+                        corpus.write_tree(base / "cgroup", corpus.cgroup_files(content, version))
+                        corpus.write_tree(base / "proc", {"meminfo": "MemTotal:   8000000 kB\n"})
+                        roots(base / "cgroup", base / "proc")
+                        both(f"cgroup {version} {corpus.case_id(content)}")
+                for n, meminfo in enumerate(corpus.MEMINFO):
+                    base = pathlib.Path(tmp, f"meminfo-{n}")
+                    corpus.write_tree(base / "proc", {"meminfo": meminfo})
+                    roots(base / "cgroup", base / "proc")
+                    both(f"meminfo {corpus.case_id(meminfo)}")
+                for root in corpus.ROOTS:
+                    roots(root, root)
+                    both(f"root {corpus.case_id(root)}")
+            wheel._set_roots()
+            reference._set_roots()
+            for value in corpus.ENV_VALUES:
+                for variable in corpus.ENV_VARIABLES.values():
+                    with environment({**no_overrides, variable: value}):
+                        both(f"{variable}={corpus.case_id(value)}")
+            for root in corpus.ROOT_TYPES:
+                same(
+                    f"_set_roots({corpus.case_id(root)})",
+                    lambda r=root: corpus.outcome(wheel._set_roots, r),
+                    lambda r=root: corpus.outcome(reference._set_roots, r),
+                )
+        finally:
+            wheel._set_roots()
+            reference._set_roots()
+
+    if domain == "string":
+        print(
+            'truncate_long_string("x" * 100, 10.5):',
+            corpus.outcome(wheel.truncate_long_string, "x" * 100, 10.5),
+        )
+    bundled = f"sky_rs_{domain}._fallback"
+    print(f"{domain}: the wheel's own fallback copy imported: {bundled in sys.modules}")
+    if failures:
+        print(f"FAILED: {len(failures)} of {checked} cases differ:", *failures[:50], sep="\n  ")
+        return 1
+    print(f"ok: sky-rs-{domain} alone: {checked} hostile cases agree with sky_rs.fallback")
+    return 0
+
+
+if __name__ == "__main__":
+    warnings.simplefilter("ignore")
+    sys.exit(main())
