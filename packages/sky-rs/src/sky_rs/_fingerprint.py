@@ -1,0 +1,657 @@
+"""A fingerprint of a SkyPilot function: its code and the code of every SkyPilot name it uses.
+
+``install()`` rebinds a SkyPilot function only when its fingerprint is one of the verified ones
+(:mod:`sky_rs._skypilot_fingerprints`); ``scripts/skypilot_fingerprints.py`` computes the same
+fingerprints from SkyPilot's wheels. What is covered, starting from the function's name:
+
+- every statement that binds a name at module level: a ``def`` or ``class`` (with decorators),
+  an assignment (with the ``if``/``try`` headers around it), an import (as ``from m import x``);
+- then, transitively, the names that code uses: the free names of a function (locals, builtins
+  and attributes of objects are not names of the module), the names of an assignment's value
+  (not the callee of a call there: an object built at import time, such as a logger or a lazy
+  module, is covered by the statement that builds it), and, through imports, the names used in
+  other SkyPilot modules (``ux_utils.print_exception_no_traceback``). Of a class reached as
+  ``Cls.member``, the header, the named members, the special methods and the ``self.x`` members
+  those use are covered; of a class used bare, all of it.
+
+Each statement is hashed as its tokens (``tokenize``), without comments, docstrings or layout,
+and with f-strings taken whole, so the fingerprint is the same on every CPython from 3.9 on.
+Only the statements needed are parsed: top-level statements are split at lines that start in
+column 0 (outside triple-quoted strings); when that split is in doubt the whole module is parsed.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import hashlib
+import io
+import re
+import sys
+import tokenize
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+FORMAT = "sky-rs fingerprint 1"
+"""Part of every hash: a change of the algorithm changes every fingerprint."""
+
+Chain = tuple[str, ...]
+Source = Callable[[str], "str | None"]
+"""module name -> its source text; ``None`` if it exists without readable source."""
+Exists = Callable[[str], bool]
+
+_FuncNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_NOT_START = " \t\r\n\f#)]}"
+_LINE_START = re.compile(r"\n(?=[^\s#)\]}])")
+_CLAUSE = re.compile(r"(?:else|elif|except|finally)\b")
+_DEF = re.compile(r"(?:async[ \t]+)?(def|class)[ \t]+(\w+)")
+_DEF_LINE = re.compile(r"^(?:async[ \t]+)?(def|class)[ \t]+(\w+)", re.M)
+_MARKS = {"NAME": "n", "OP": "o", "NUMBER": "d", "STRING": "s"}
+_MARKS.update({"NEWLINE": "/", "INDENT": ">", "DEDENT": "<"})
+_VALUED = ("NAME", "OP", "NUMBER", "STRING")
+
+
+class Unreadable(Exception):
+    """A module the fingerprint needs has no readable source (an install with ``.pyc`` only)."""
+
+
+# ------------------------------------------------------------------------------ tokens
+
+
+def _tokens(text: str, docstrings: frozenset[tuple[int, int]] = frozenset()) -> str:
+    """The significant tokens of ``text``: no comments, blank lines, docstrings or spacing."""
+    out: list[str] = []
+    lines = [line + "\n" for line in text.split("\n")]
+    depth, start, skipping = 0, (0, 0), False
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        name = tokenize.tok_name[tok.type]
+        if name in ("FSTRING_START", "TSTRING_START"):  # 3.12+: an f-string is many tokens
+            if depth == 0:
+                start = tok.start
+            depth += 1
+            continue
+        if depth:
+            if name in ("FSTRING_END", "TSTRING_END"):
+                depth -= 1
+                if depth == 0:
+                    out.append("s" + _span(lines, start, tok.end))
+            continue
+        if skipping:
+            skipping = name != "NEWLINE"
+            continue
+        if tok.type == tokenize.STRING and tok.start in docstrings:
+            skipping = True
+        elif name in _MARKS:
+            out.append(_MARKS[name] + tok.string if name in _VALUED else _MARKS[name])
+        elif name == "ERRORTOKEN" and not tok.string.isspace():
+            raise SyntaxError(f"cannot tokenize {tok.string!r}")
+    return "\x1f".join(out)
+
+
+def _span(lines: list[str], start: tuple[int, int], end: tuple[int, int]) -> str:
+    if start[0] == end[0]:
+        return lines[start[0] - 1][start[1] : end[1]]
+    middle = lines[start[0] : end[0] - 1]
+    return lines[start[0] - 1][start[1] :] + "".join(middle) + lines[end[0] - 1][: end[1]]
+
+
+def _docstrings(tree: ast.AST, offset: int = 0) -> frozenset[tuple[int, int]]:
+    """Start positions of the docstrings in ``tree``, lines shifted up by ``offset``."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
+                found.add((first.lineno - offset, first.col_offset))
+    return frozenset(found)
+
+
+# ------------------------------------------------------------------------------ names used
+
+
+def _chain(node: ast.expr) -> Chain | None:
+    """``a.b.c`` as ``("a", "b", "c")`` when it is a dotted name, else ``None``."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        return (node.id, *reversed(parts))
+    return None
+
+
+def _events(nodes: list[Any], skip_calls: bool = False) -> Iterator[tuple[str, Any]]:
+    """Walk one scope: ("load", chain), ("store", name), ("global", name), ("scope", node)."""
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(reversed(node))
+        elif isinstance(node, (ast.Name, ast.Attribute)):
+            chain = _chain(node)
+            if chain is None:
+                stack.extend(reversed(list(ast.iter_child_nodes(node))))
+            elif isinstance(node.ctx, ast.Load):
+                yield "load", chain
+            elif isinstance(node, ast.Name):
+                yield "store", node.id
+        elif isinstance(node, _SCOPES):
+            if not isinstance(node, ast.Lambda):
+                yield "store", node.name
+                stack.extend(reversed(node.decorator_list))
+            if isinstance(node, ast.ClassDef):
+                stack.extend([*node.bases, *(k.value for k in node.keywords)])
+            else:
+                args = node.args
+                stack.extend([*args.defaults, *(d for d in args.kw_defaults if d is not None)])
+                if not isinstance(node, ast.Lambda):
+                    stack.extend(_annotations(node))
+            yield "scope", node
+        elif isinstance(node, _COMPREHENSIONS):
+            stack.append(node.generators[0].iter)
+            yield "scope", node
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                yield ("global" if isinstance(node, ast.Global) else "nonlocal"), name
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                yield "store", alias.asname or alias.name.partition(".")[0]
+        elif isinstance(node, ast.Call) and skip_calls:
+            stack.extend(reversed([*node.args, *(k.value for k in node.keywords)]))
+        else:
+            bound = getattr(node, "name", None)  # except ... as name, match patterns
+            if isinstance(bound, str) and not isinstance(node, ast.alias):
+                yield "store", bound
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _annotations(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
+    args = node.args
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    found = [a.annotation for a in every if a is not None and a.annotation is not None]
+    return [*found, node.returns] if node.returns is not None else found
+
+
+def _scope_free(node: Any) -> set[Chain]:
+    """The dotted names a function, lambda, class body or comprehension takes from outside."""
+    bound: set[str] = set()
+    if isinstance(node, _COMPREHENSIONS):
+        gens = node.generators
+        body: list[Any] = [g.target for g in gens] + [g.iter for g in gens[1:]]
+        body += [i for g in gens for i in g.ifs]
+        body += [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+    elif isinstance(node, ast.ClassDef):
+        body = node.body
+    else:
+        args = node.args
+        every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        bound = {a.arg for a in every if a is not None}
+        body = node.body if isinstance(node.body, list) else [node.body]
+    loads: set[Chain] = set()
+    declared: set[str] = set()
+    nested = []
+    for kind, value in _events(body):
+        if kind == "load":
+            loads.add(value)
+        elif kind == "store":
+            bound.add(value)
+        elif kind == "global":
+            declared.add(value)
+        elif kind == "scope":
+            nested.append(value)
+    if isinstance(node, _COMPREHENSIONS):  # the first iterable is evaluated outside
+        bound -= declared
+    bound -= declared
+    for inner in nested:
+        loads |= _scope_free(inner)
+    return {c for c in loads if c[0] not in bound} | {(n,) for n in declared}
+
+
+def uses_of_statement(node: ast.stmt) -> set[Chain]:
+    """The module-level names a top-level statement uses (see the module docstring)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        outside = [e[1] for e in _events([*node.decorator_list]) if e[0] == "load"]
+        if isinstance(node, ast.ClassDef):
+            outside += [e[1] for e in _events([*node.bases, *node.keywords]) if e[0] == "load"]
+        else:
+            args = node.args
+            parts: list[Any] = [*args.defaults, *args.kw_defaults, *_annotations(node)]
+            outside += [e[1] for e in _events([p for p in parts if p]) if e[0] == "load"]
+        return set(outside) | _scope_free(node)
+    return {e[1] for e in _events([node], skip_calls=True) if e[0] == "load"}
+
+
+# ------------------------------------------------------------------------------ one module
+
+
+@dataclass
+class _Binding:
+    """One statement that binds a module-level name."""
+
+    line: int
+    """Its first line (1-based), decorators included."""
+    node: ast.stmt | None
+    """``None`` for a top-level ``def``/``class`` not parsed yet (its chunk is parsed on demand)."""
+    base: int
+    """The node's line numbers plus ``base`` are the module's."""
+    end: int
+    """Its last line (1-based, inclusive)."""
+    context: str = ""
+    """The headers of the ``if``/``try``/``with``/``for`` statements around it, as tokens."""
+    heads: tuple[ast.expr, ...] = ()
+    """The expressions of those headers (in module lines: ``base`` is 0 for them)."""
+
+
+class _Doubt(Exception):
+    """The quick split into top-level statements may be wrong: parse the whole module."""
+
+
+class _Module:
+    """A module's source, split into top-level statements, with its bindings by name."""
+
+    def __init__(self, name: str, source: str, is_package: bool) -> None:
+        self.name, self.is_package = name, is_package
+        self.source = source if source.endswith("\n") else source + "\n"
+        self.anchors: tuple[list[int], list[int]] = ([1], [0])
+        """Lines (1-based) and their offsets in ``source``, where each statement starts."""
+        try:
+            self.bindings = self._quick_bindings()
+        except (_Doubt, SyntaxError):
+            self.anchors = ([1], [0])
+            self.bindings = {}
+            _collect(ast.parse(self.source).body, 0, "", self, self.bindings)
+
+    def _starts(self) -> list[tuple[int, int]]:
+        """(line, offset) of each top-level statement: the lines that start in column 0."""
+        text = self.source
+        spans = _triple_quoted(text)
+        found: list[tuple[int, int]] = []
+        line, last, index, decorated = 1, 0, 0, False
+        candidates = [0] if text[:1] not in _NOT_START else []
+        candidates += [m.end() for m in _LINE_START.finditer(text)]
+        for pos in candidates:
+            while index < len(spans) and spans[index][1] <= pos:
+                index += 1
+            if (index < len(spans) and spans[index][0] < pos) or text[pos - 2 : pos] == "\\\n":
+                continue  # inside a triple-quoted string, or a continued line
+            line += text.count("\n", last, pos)
+            last = pos
+            if not decorated and not _CLAUSE.match(text, pos):
+                found.append((line, pos))
+            decorated = text[pos] == "@"
+        return found
+
+    def _quick_bindings(self) -> dict[str, list[_Binding]]:
+        text = self.source
+        starts = self._starts()
+        anchors = starts if starts and starts[0][0] == 1 else [(1, 0), *starts]
+        self.anchors = ([line for line, _ in anchors], [pos for _, pos in anchors])
+        ends = [pos for _, pos in starts[1:]] + [len(text)]
+        masked, kept = [], 0
+        found: dict[str, list[_Binding]] = {}
+        for (line, pos), end in zip(starts, ends):
+            match = (_DEF_LINE.search if text[pos] == "@" else _DEF.match)(text, pos, end)
+            if match is None:
+                continue
+            last = line + text.count("\n", pos, end) - 1
+            found.setdefault(match.group(2), []).append(_Binding(line, None, line - 1, last))
+            masked += [text[kept:pos], "\n" * (last - line + 1)]
+            kept = end
+        _collect(ast.parse("".join([*masked, text[kept:]])).body, 0, "", self, found)
+        for bindings in found.values():
+            bindings.sort(key=lambda b: b.line)
+        return found
+
+    def parsed(self, binding: _Binding) -> ast.stmt:
+        if binding.node is None:
+            binding.node = ast.parse(self.text(binding.line, binding.end)).body[0]
+        return binding.node
+
+    def text(self, first: int, last: int) -> str:
+        """Lines ``first`` to ``last`` (1-based, inclusive), each ending in a newline."""
+        start = self._offset(first)
+        end = self._offset(last + 1) if last >= first else start
+        return self.source[start:end]
+
+    def _offset(self, line: int) -> int:
+        lines, offsets = self.anchors
+        i = bisect.bisect_right(lines, line) - 1
+        pos = offsets[i]
+        for _ in range(line - lines[i]):
+            pos = self.source.find("\n", pos) + 1
+            if pos == 0:
+                return len(self.source)
+        return pos
+
+    def tokens(self, node: ast.AST, base: int, first: int, last: int) -> str:
+        return _tokens(self.text(first, last), _docstrings(node, first - 1 - base))
+
+    def expression(self, node: ast.expr, base: int) -> str:
+        first, last = node.lineno + base, (node.end_lineno or node.lineno) + base
+        raw = [line.encode() for line in self.text(first, last).split("\n")[: last - first + 1]]
+        raw[-1] = raw[-1][: node.end_col_offset]
+        raw[0] = raw[0][node.col_offset :]
+        return _tokens(b"\n".join(raw).decode() + "\n")
+
+
+def _triple_quoted(text: str) -> list[tuple[int, int]]:
+    """The spans of the triple-quoted strings; :class:`_Doubt` where a quote may be in a comment."""
+    spans: list[tuple[int, int]] = []
+    pos, double, single = 0, text.find('"""'), text.find("'''")
+    while True:
+        if 0 <= double < pos:
+            double = text.find('"""', pos)
+        if 0 <= single < pos:
+            single = text.find("'''", pos)
+        if double < 0 and single < 0:
+            return spans
+        start, quote = (double, '"""') if single < 0 or 0 <= double < single else (single, "'''")
+        prefix = text[text.rfind("\n", 0, start) + 1 : start]
+        if "#" in prefix or "'" in prefix or '"' in prefix:
+            raise _Doubt  # maybe inside a comment or another string: parse the whole module
+        end = start + 3
+        while True:
+            end = text.find(quote, end)
+            if end < 0:
+                raise _Doubt
+            backslash = end
+            while text[backslash - 1] == "\\":
+                backslash -= 1
+            if (end - backslash) % 2 == 0:
+                break
+            end += 1
+        spans.append((start, end + 3))
+        pos = end + 3
+
+
+def _first_line(node: ast.stmt) -> int:
+    decorators: list[ast.expr] = getattr(node, "decorator_list", [])
+    return min([node.lineno, *(d.lineno for d in decorators)])
+
+
+def _collect(
+    body: list[ast.stmt],
+    base: int,
+    context: str,
+    module: _Module,
+    out: dict[str, list[_Binding]],
+    heads: tuple[ast.expr, ...] = (),
+) -> None:
+    """Add the bindings of ``body`` (module level: not inside functions or classes)."""
+    for node in body:
+        names: list[str] = []
+        blocks: list[tuple[str, list[ast.stmt]]] = []
+        exprs: list[ast.expr] = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                name = alias.asname or alias.name.partition(".")[0]
+                last = (node.end_lineno or node.lineno) + base
+                binding = _Binding(node.lineno + base, node, base, last, context, heads)
+                out.setdefault(name, []).append(binding)
+            continue
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [e[1] for e in _events(targets) if e[0] == "store"]
+        elif isinstance(node, (ast.If, ast.While)):
+            exprs = [node.test]
+            head = module.expression(node.test, base)
+            blocks = [(f"if {head}:", node.body), (f"if {head} else:", node.orelse)]
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            names = [e[1] for e in _events([node.target]) if e[0] == "store"]
+            exprs = [node.iter]
+            head = module.expression(node.iter, base)
+            blocks = [(f"for {head}:", node.body), (f"for {head} else:", node.orelse)]
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            exprs = [i.context_expr for i in node.items]
+            text = " ".join(module.expression(e, base) for e in exprs)
+            targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
+            names = [e[1] for e in _events(targets) if e[0] == "store"]
+            blocks = [(f"with {text}:", node.body)]
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            blocks = [("try:", node.body), ("try else:", node.orelse)]  # type: ignore[attr-defined]
+            blocks.append(("finally:", node.finalbody))  # type: ignore[attr-defined]
+            for handler in node.handlers:  # type: ignore[attr-defined]
+                kind = "" if handler.type is None else module.expression(handler.type, base)
+                exprs += [] if handler.type is None else [handler.type]
+                blocks.append((f"except {kind}:", handler.body))
+        for name in names:
+            first, last = _first_line(node) + base, (node.end_lineno or node.lineno) + base
+            out.setdefault(name, []).append(_Binding(first, node, base, last, context, heads))
+        for header, block in blocks:
+            inner = (*heads, *exprs)
+            _collect(block, base, f"{context}{header}\x1b", module, out, inner)
+
+
+# ------------------------------------------------------------------------------ the closure
+
+
+@dataclass
+class Fingerprinter:
+    """Fingerprints of names in one SkyPilot tree; modules are read once and kept."""
+
+    source: Source
+    exists: Exists
+    modules: dict[str, _Module] = field(default_factory=dict)
+
+    def module(self, name: str) -> _Module:
+        if name not in self.modules:
+            text = self.source(name)
+            if text is None:
+                raise Unreadable(name)
+            self.modules[name] = _Module(name, text, self.exists(name + ".__init__"))
+        return self.modules[name]
+
+    def of(self, module: str, name: str) -> str:
+        """The fingerprint of ``module.name``; :class:`Unreadable` when a source is missing."""
+        units: dict[tuple[str, str], str] = {}
+        _Closure(self, module.partition(".")[0], units).resolve(module, (name,))
+        payload = "\x1d".join(f"{m}\x1e{k}\x1e{v}" for (m, k), v in sorted(units.items()))
+        return hashlib.sha256(f"{FORMAT}\x1d{payload}".encode()).hexdigest()[:32]
+
+
+@dataclass
+class _Closure:
+    """One fingerprint's walk: every unit of code reached, by (module, name)."""
+
+    tree: Fingerprinter
+    package: str
+    units: dict[tuple[str, str], str]
+    seen: set[tuple[str, Chain]] = field(default_factory=set)
+
+    def resolve(self, module_name: str, chain: Chain) -> None:
+        if (module_name, chain) in self.seen:
+            return
+        self.seen.add((module_name, chain))
+        module = self.tree.module(module_name)
+        name, rest = chain[0], chain[1:]
+        bindings = module.bindings.get(name)
+        if not bindings:  # a builtin, or a submodule reached through its package
+            submodule = f"{module_name}.{name}"
+            if rest and module.is_package and self.tree.exists(submodule):
+                self.resolve(submodule, rest)
+            return
+        parts = [b.context + self.binding(module, name, b, rest) for b in bindings]
+        key = (module_name, name)
+        self.units[key] = "\x1c".join(parts)
+
+    def binding(self, module: _Module, name: str, binding: _Binding, rest: Chain) -> str:
+        node = module.parsed(binding)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            return self.imported(module, name, node, rest)
+        if isinstance(node, ast.ClassDef):
+            return self.klass(module, node, binding, rest)
+        for chain in uses_of_statement(node):
+            self.resolve(module.name, chain)
+        self.heads(module, binding)
+        return module.tokens(node, binding.base, binding.line, binding.end)
+
+    def imported(
+        self, module: _Module, name: str, node: ast.Import | ast.ImportFrom, rest: Chain
+    ) -> str:
+        if isinstance(node, ast.Import):
+            alias = next(a for a in node.names if (a.asname or a.name.partition(".")[0]) == name)
+            target = alias.name if alias.asname else name
+            if rest and self.ours(target):
+                self.resolve(target, rest)
+            return f"import {alias.name} as {name}"
+        alias = next(a for a in node.names if (a.asname or a.name) == name)
+        source = _absolute(module, node.module, node.level)
+        if self.ours(source):
+            if self.tree.exists(f"{source}.{alias.name}"):
+                if rest:
+                    self.resolve(f"{source}.{alias.name}", rest)
+            else:
+                self.resolve(source, (alias.name, *rest))
+        return f"from {source} import {alias.name} as {name}"
+
+    def heads(self, module: _Module, binding: _Binding) -> None:
+        for kind, chain in _events(list(binding.heads), skip_calls=True):
+            if kind == "load":
+                self.resolve(module.name, chain)
+
+    def ours(self, module_name: str) -> bool:
+        return module_name == self.package or module_name.startswith(self.package + ".")
+
+    def klass(self, module: _Module, node: ast.ClassDef, binding: _Binding, rest: Chain) -> str:
+        """A class: its header, and the members reached (all of them when used bare)."""
+        members: dict[str, list[ast.stmt]] = {}
+        for statement in node.body:
+            for member in _class_names(statement):
+                members.setdefault(member, []).append(statement)
+        for chain in uses_of_statement(_header_only(node)):
+            self.resolve(module.name, chain)
+        self.heads(module, binding)
+        wanted = list(members) if not rest else [m for m in members if _special(m) or m in rest]
+        done: set[str] = set()
+        while wanted:
+            member = wanted.pop()
+            if member in done or member not in members:
+                continue
+            done.add(member)
+            texts = []
+            for statement in members[member]:
+                first, last = _first_line(statement), statement.end_lineno or statement.lineno
+                texts.append(module.tokens(statement, binding.base, first + binding.base,
+                                           last + binding.base))  # fmt: skip
+                for chain in _member_uses(statement):
+                    if chain[0] == "\x00self":
+                        wanted.extend(chain[1:2])
+                    else:
+                        self.resolve(module.name, chain)
+            self.units[(module.name, f"{node.name}.{member}")] = "\x1c".join(texts)
+        first_body = _first_line(node.body[0]) + binding.base
+        header = module.tokens(node, binding.base, binding.line, first_body - 1)
+        return header
+
+
+def _header_only(node: ast.ClassDef) -> ast.ClassDef:
+    return ast.ClassDef(node.name, node.bases, node.keywords, [], node.decorator_list)
+
+
+def _class_names(statement: ast.stmt) -> list[str]:
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [statement.name]
+    if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        return [e[1] for e in _events(targets) if e[0] == "store"]
+    return []
+
+
+def _special(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
+
+
+def _member_uses(statement: ast.stmt) -> set[Chain]:
+    """What a class member uses: ``self.x`` / ``cls.x`` as ``("\\0self", "x")``, other names."""
+    uses = uses_of_statement(statement)
+    if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return uses
+    args = [*statement.args.posonlyargs, *statement.args.args]
+    own = {args[0].arg} if args else set()
+    inner = set()
+    for kind, value in _events(statement.body):
+        if kind == "load" and value[0] in own and len(value) > 1:
+            inner.add(("\x00self", value[1]))
+    return {c for c in uses if c[0] not in own} | inner
+
+
+def _absolute(module: _Module, name: str | None, level: int) -> str:
+    if level == 0:
+        return name or ""
+    parts = module.name.split(".")
+    package = parts if module.is_package else parts[:-1]
+    base = package[: len(package) - (level - 1)]
+    return ".".join([*base, name] if name else base)
+
+
+# ------------------------------------------------------------------------------ where sources are
+
+
+def installed() -> Fingerprinter:
+    """The SkyPilot of this process: sources found next to its imported packages, never imported."""
+    return Fingerprinter(lambda name: _read(_locate(name)), lambda name: _locate(name) is not None)
+
+
+def _locate(name: str) -> Path | None:
+    """The source file of module ``name`` (``.pyc`` only: that file), found without importing."""
+    spec = getattr(sys.modules.get(name), "__spec__", None)
+    if spec is not None and spec.has_location and spec.origin:
+        return Path(spec.origin)
+    parent, _, last = name.rpartition(".")
+    if not parent:
+        return None
+    package = sys.modules.get(parent)
+    if package is not None:
+        directories = [Path(p) for p in getattr(package, "__path__", [])]
+    else:
+        found = _locate(parent)
+        directories = [found.parent] if found is not None and found.stem == "__init__" else []
+    for directory in directories:
+        for candidate in (directory / f"{last}.py", directory / last / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+        legacy = directory / f"{last}.pyc"  # a sourceless install keeps the module as .pyc
+        if legacy.is_file():
+            return legacy
+    return None
+
+
+def _read(path: Path | None) -> str | None:
+    if path is None or path.suffix != ".py":
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    from importlib.util import decode_source
+
+    return decode_source(data)
+
+
+def from_files(files: Callable[[str], bytes | None]) -> Fingerprinter:
+    """A SkyPilot tree read from ``files`` (path in the tree -> bytes), e.g. a wheel."""
+    from importlib.util import decode_source
+
+    def path(name: str) -> str | None:
+        base = name.replace(".", "/")
+        for candidate in (f"{base}.py", f"{base}/__init__.py"):
+            if files(candidate) is not None:
+                return candidate
+        return None
+
+    def source(name: str) -> str | None:
+        found = path(name)
+        data = None if found is None else files(found)
+        return None if data is None else decode_source(data)
+
+    return Fingerprinter(source, lambda name: path(name) is not None)
