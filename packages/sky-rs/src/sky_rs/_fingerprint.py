@@ -29,6 +29,7 @@ import io
 import re
 import sys
 import tokenize
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,6 +113,13 @@ def _docstrings(tree: ast.AST, offset: int = 0) -> frozenset[tuple[int, int]]:
             ):
                 found.add((first.lineno - offset, first.col_offset))
     return frozenset(found)
+
+
+def _parse(text: str) -> ast.Module:
+    """``ast.parse``, without the SyntaxWarnings of SkyPilot's own code (invalid escapes)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text)
 
 
 # ------------------------------------------------------------------------------ names used
@@ -267,7 +275,7 @@ class _Module:
         except (_Doubt, SyntaxError):
             self.anchors = ([1], [0])
             self.bindings = {}
-            _collect(ast.parse(self.source).body, 0, "", self, self.bindings)
+            _collect(_parse(self.source).body, 0, "", self, self.bindings)
 
     def _starts(self) -> list[tuple[int, int]]:
         """(line, offset) of each top-level statement: the lines that start in column 0."""
@@ -305,14 +313,14 @@ class _Module:
             found.setdefault(match.group(2), []).append(_Binding(line, None, line - 1, last))
             masked += [text[kept:pos], "\n" * (last - line + 1)]
             kept = end
-        _collect(ast.parse("".join([*masked, text[kept:]])).body, 0, "", self, found)
+        _collect(_parse("".join([*masked, text[kept:]])).body, 0, "", self, found)
         for bindings in found.values():
             bindings.sort(key=lambda b: b.line)
         return found
 
     def parsed(self, binding: _Binding) -> ast.stmt:
         if binding.node is None:
-            binding.node = ast.parse(self.text(binding.line, binding.end)).body[0]
+            binding.node = _parse(self.text(binding.line, binding.end)).body[0]
         return binding.node
 
     def text(self, first: int, last: int) -> str:

@@ -355,7 +355,7 @@ def uninstall() -> dict[str, list[str]]:
                 setattr(module, name, original)
                 restored.setdefault(module_name, []).append(name)
         state.reset()
-        return restored
+        return {module: sorted(names) for module, names in restored.items()}
 
 
 def _add_finder() -> None:
