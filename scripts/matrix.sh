@@ -252,6 +252,9 @@ run_one() { # version -> prints "result" fields into RESULTS
     rm -rf "$dir/sky-rs/src" "$dir/sky-rs/dist" "$dir/sky-rs/$py.xml"
     mkdir -p "$dir/sky-rs/src"
     cp -a "$ROOT/dist" "$dir/sky-rs/dist"
+    # SkyPilot's release wheels, read as zip files by tests/test_fingerprint.py (no network there).
+    rm -rf "$dir/sky-rs/skypilot-wheels"
+    cp -a "${SKY_RS_SKYPILOT_WHEELS:-$HOME/.cache/sky-rs/skypilot-wheels}" "$dir/sky-rs/skypilot-wheels"
     deselected "$v" >"$dir/sky-rs/deselected.txt"
     tar -C "$ROOT" -c --exclude=__pycache__ --exclude='*.so' --exclude=.pytest_cache \
         tests docs scripts crates packages bench pyproject.toml Cargo.toml Cargo.lock \
@@ -261,7 +264,8 @@ run_one() { # version -> prints "result" fields into RESULTS
     if ! in_chroot "$dir" sh -c "command -v $py" >/dev/null; then
         echo "$suite has no $py" >&2
         status=missing
-    elif ! in_chroot "$dir" env MARK="$MARK" bash -c "$INNER" bash "$py"; then
+    elif ! in_chroot "$dir" env MARK="$MARK" SKY_RS_SKYPILOT_WHEELS=/sky-rs/skypilot-wheels \
+        bash -c "$INNER" bash "$py"; then
         status=FAILED
     fi
     counts=$(python3 - "$dir/sky-rs/$py.xml" <<'PY'

@@ -31,6 +31,9 @@ uv run --locked mypy
 step "cargo test --workspace (the pure-Rust cores; no Python needed)"
 cargo test --workspace --locked
 
+step "SkyPilot's release wheels for the fingerprint tests (downloaded once, then cached)"
+uv run --locked python scripts/skypilot_fingerprints.py --download
+
 step "pytest: every behavioural test on the Rust backend and on the Python fallback"
 uv run --locked pytest
 
