@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from sky_rs import _fingerprint
+from sky_rs import _fingerprint, _source_scan
 from sky_rs._domains import SKYPILOT_HOMES
 from sky_rs._skypilot_fingerprints import DIFFERING, RELEASES, SPEC_RELEASE, VERIFIED
 
@@ -84,7 +84,7 @@ def test_the_quick_split_finds_the_bindings_a_full_parse_finds(
     """The split at column-0 lines agrees with parsing the whole module, on all of SkyPilot."""
 
     def doubt(self: object) -> None:
-        raise _fingerprint._Doubt
+        raise _source_scan._Doubt
 
     with zipfile.ZipFile(wheel(release)) as archive:
         sources = {
@@ -93,17 +93,17 @@ def test_the_quick_split_finds_the_bindings_a_full_parse_finds(
             if path.startswith("sky/") and path.endswith(".py")
         }
     quick = {
-        path: _starts(_fingerprint._Module(path, text, False)) for path, text in sources.items()
+        path: _starts(_source_scan._Module(path, text, False)) for path, text in sources.items()
     }
-    monkeypatch.setattr(_fingerprint._Module, "_quick_bindings", doubt)
+    monkeypatch.setattr(_source_scan._Module, "_quick_bindings", doubt)
     exact = {
-        path: _starts(_fingerprint._Module(path, text, False)) for path, text in sources.items()
+        path: _starts(_source_scan._Module(path, text, False)) for path, text in sources.items()
     }
     assert len(quick) > 400
     assert quick == exact
 
 
-def _starts(module: _fingerprint._Module) -> dict[str, list[int]]:
+def _starts(module: _source_scan._Module) -> dict[str, list[int]]:
     return {name: [b.line for b in found] for name, found in module.bindings.items()}
 
 
