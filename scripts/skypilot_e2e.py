@@ -131,7 +131,9 @@ class Cgroup:
 def run_side(install: bool, counts: Path | None = None) -> tuple[float, str]:
     """One side: start the server, run the commands, stop it. Its CPU seconds and a note."""
     home = Path(tempfile.mkdtemp(prefix="sky-rs-e2e-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SKY_RS", "SKYPILOT"))}
+    # Bytecode is written and used, as in an installed SkyPilot (pip compiles it at install).
+    skip = ("SKY_RS", "SKYPILOT", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env.update(HOME=str(home), SKYPILOT_DISABLE_USAGE_COLLECTION="1", NO_COLOR="1")
     env["SKY_RS_INSTALL"] = "1" if install else "0"
     if counts is not None:
