@@ -8,8 +8,9 @@ offline (a fresh ``HOME``, no cloud credentials, usage collection off), and stop
 Every process of a side runs in its own cgroup (v1 ``cpuacct`` or v2, whichever the machine
 has; created under it and removed after), so the CPU counted is that of the whole tree: the
 clients, the server, its workers and whatever they start. Sides alternate (unset, set, unset,
-...) so drift in the machine's load hits both. Then one more run, with a counting wrapper in
-every process (a ``sitecustomize`` on ``PYTHONPATH``), counts each accelerated function's calls.
+...) so drift in the machine's load hits both; a first side, not counted, writes the bytecode
+caches. Then one more run, with a counting wrapper in every process (a ``sitecustomize`` on
+``PYTHONPATH``), counts each accelerated function's calls.
 Needs root for the cgroup; without one, only the clients' CPU is counted, and it says so.
 """
 
@@ -189,7 +190,8 @@ def main() -> int:
     if shutil.which("sky", path=str(Path(sys.executable).parent)) is None:
         raise SystemExit("SkyPilot's `sky` is not installed next to this Python (uv sync)")
     sides: dict[str, list[float]] = {"unset": [], "SKY_RS_INSTALL=1": []}
-    note = ""
+    cpu, note = run_side(True)  # warm-up, not counted: writes the bytecode caches of both sides
+    print(f"warm-up side (not counted) CPU {cpu:7.2f} s")
     for pair in range(args.pairs):
         for install in (False, True) if pair % 2 == 0 else (True, False):
             label = "SKY_RS_INSTALL=1" if install else "unset"
