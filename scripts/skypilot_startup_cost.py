@@ -9,14 +9,16 @@
    milliseconds from run to run, so these medians cannot resolve a millisecond; hence also:
 2. ``python -X importtime``: the import time of every sky-rs module in that process (median of
    the runs): ``_sky_rs_pth``, ``sky_rs`` and what it imports, and the wheels imported lazily.
-3. sky-rs's own work in the process, timed inside it: ``install()`` and each first-call decision
-   (fingerprint, wheel import, rebinding). Importing SkyPilot calls ``get_parallel_threads`` once
-   (``sky/provision/kubernetes/instance.py``), so that one decision is part of every process.
+3. sky-rs's own CPU in a SkyPilot process (:data:`MARGINAL`): ``import sky_rs``, ``install()``,
+   and a first call (fingerprint, wheel import, rebinding). Importing SkyPilot calls
+   ``get_parallel_threads`` once (``sky/provision/kubernetes/instance.py``), so that first call is
+   part of every SkyPilot process.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import resource
@@ -25,27 +27,20 @@ import subprocess
 import sys
 
 IMPORT = "import sky.utils.common_utils"
-TIMED = """
-import json, sys, time
-import sky_rs._install as i
-spent = {"install": 0.0, "decide": 0.0, "decided": []}
-def timed(key, function):
-    def wrapper(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            spent[key] += time.perf_counter() - start
-            if key == "decide":
-                spent["decided"] += [name for _, name in args[0]]
-    return wrapper
-i.install = timed("install", i.install)
-i._resolve = timed("decide", i._resolve)
-import sky_rs
-sky_rs.install = i.install
-import sky.utils.common_utils
-print(json.dumps(spent))
+MARGINAL = """
+import json, time
+import sky.utils.common_utils, sky.utils.subprocess_utils as s
+clock = time.process_time
+t0 = clock(); import sky_rs; t1 = clock()
+sky_rs.install(); t2 = clock()
+s.get_parallel_threads("kubernetes"); t3 = clock()
+sky.utils.common_utils.format_float(2.5); t4 = clock()
+print(json.dumps([t1 - t0, t2 - t1, t3 - t2, t4 - t3]))
 """
+"""sky-rs's own CPU in a SkyPilot process, SkyPilot imported first (so the standard-library
+modules both import are not counted against sky-rs): ``import sky_rs``, ``install()``, the first
+call of ``get_parallel_threads`` (its fingerprint, the process wheel) and of ``format_float``
+(the string wheel, and common_utils read for the first time)."""
 
 
 def child_env(install: bool) -> dict[str, str]:
@@ -78,11 +73,13 @@ def ours(importtime: str) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.partition("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20, help="pairs per command (default 20)")
+    parser.add_argument("--inside-only", action="store_true", help="only part 3")
     args = parser.parse_args()
     python = sys.executable
     for install in (False, True):  # warm-up: write the bytecode caches
         cpu_of([python, "-c", IMPORT], install)
-    for label, code in (("python -c pass", "pass"), (f'python -c "{IMPORT}"', IMPORT)):
+    commands = (("python -c pass", "pass"), (f'python -c "{IMPORT}"', IMPORT))
+    for label, code in () if args.inside_only else commands:
         sides: dict[bool, list[float]] = {False: [], True: []}
         imports: list[float] = []
         for run in range(args.runs):
@@ -99,19 +96,22 @@ def main() -> int:
         difference = statistics.median(sides[True]) - statistics.median(sides[False])
         print(f"  difference of medians {difference:+.1f} ms")
         print(f"  sky-rs modules' import time (set): median {statistics.median(imports):.2f} ms")
-    spent = []
-    import json
-
-    for _ in range(min(args.runs, 10)):
+    parts = [[], [], [], []]
+    for _ in range(args.runs):
         done = subprocess.run(
-            [python, "-c", TIMED], env=child_env(True), capture_output=True, text=True, check=True
+            [python, "-c", MARGINAL],
+            env=child_env(False),
+            capture_output=True,
+            text=True,
+            check=True,
         )
-        spent.append(json.loads(done.stdout.splitlines()[-1]))
-    install_ms = statistics.median(s["install"] * 1e3 for s in spent)
-    decide_ms = statistics.median(s["decide"] * 1e3 for s in spent)
-    print(f"inside `{IMPORT}` with SKY_RS_INSTALL=1 ({len(spent)} runs, medians):")
-    print(f"  install(): {install_ms:.2f} ms; first-call decisions {spent[0]['decided']}: ")
-    print(f"  {decide_ms:.2f} ms (fingerprint, the process wheel's import, the rebinding)")
+        for part, value in zip(parts, json.loads(done.stdout.splitlines()[-1])):
+            part.append(value * 1e3)
+    labels = ["import sky_rs", "install()", "first get_parallel_threads()", "first format_float()"]
+    print(f"sky-rs's own CPU in a SkyPilot process ({args.runs} runs, median and range):")
+    for label, values in zip(labels, parts):
+        low, high = min(values), max(values)
+        print(f"  {label:30} {statistics.median(values):6.2f} ms  ({low:.2f} to {high:.2f})")
     return 0
 
 

@@ -124,7 +124,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="list every self-check call")
 
 
+def _import_skypilot_when_armed() -> None:
+    """Under ``SKY_RS_INSTALL=1``, import SkyPilot's two modules, so the report shows what that
+    patches there (the start-up hook runs ``install()`` on the import). Unset: SkyPilot is never
+    imported by the doctor."""
+    import importlib
+    import importlib.util
+
+    if "_sky_rs_pth" not in sys.modules or importlib.util.find_spec("sky") is None:
+        return
+    for module in SKYPILOT_HOMES:
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # a broken SkyPilot is reported, never fatal here
+            print(f"SkyPilot's {module} does not import: {type(exc).__name__}: {exc}")
+            return
+
+
 def run(args: argparse.Namespace) -> int:
+    _import_skypilot_when_armed()
     info = sky_rs.get_backend_info()
     checks = self_check()
     failed = [c for c in checks if not c.ok]

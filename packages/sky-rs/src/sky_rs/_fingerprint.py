@@ -25,7 +25,6 @@ import ast
 import hashlib
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sky_rs._source_scan import (
@@ -51,13 +50,12 @@ class Unreadable(Exception):
 # ------------------------------------------------------------------------------ the closure
 
 
-@dataclass
 class Fingerprinter:
     """Fingerprints of names in one SkyPilot tree; modules are read once and kept."""
 
-    source: Source
-    exists: Exists
-    modules: dict[str, _Module] = field(default_factory=dict)
+    def __init__(self, source: Source, exists: Exists) -> None:
+        self.source, self.exists = source, exists
+        self.modules: dict[str, _Module] = {}
 
     def module(self, name: str) -> _Module:
         if name not in self.modules:
@@ -75,14 +73,12 @@ class Fingerprinter:
         return hashlib.sha256(f"{FORMAT}\x1d{payload}".encode()).hexdigest()[:32]
 
 
-@dataclass
 class _Closure:
     """One fingerprint's walk: every unit of code reached, by (module, name)."""
 
-    tree: Fingerprinter
-    package: str
-    units: dict[tuple[str, str], str]
-    seen: set[tuple[str, Chain]] = field(default_factory=set)
+    def __init__(self, tree: Fingerprinter, package: str, units: dict[tuple[str, str], str]):
+        self.tree, self.package, self.units = tree, package, units
+        self.seen: set[tuple[str, Chain]] = set()
 
     def resolve(self, module_name: str, chain: Chain) -> None:
         if (module_name, chain) in self.seen:

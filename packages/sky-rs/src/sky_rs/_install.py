@@ -394,7 +394,7 @@ def status() -> dict[str, Any]:
             "installed": state.active,
             "patched": bool(patched),
             "version": skypilot_version(),
-            "supported": f"the code of SkyPilot {SPEC_RELEASE} (proven by fingerprint)",
+            "supported": f"the code of SkyPilot {SPEC_RELEASE}, proven by fingerprint",
             "names": patched,
             "functions": functions,
             "pending": pending,

@@ -13,7 +13,6 @@ import bisect
 import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, Union
 
 Chain = tuple[str, ...]
@@ -234,22 +233,32 @@ def uses_of_statement(node: ast.stmt) -> set[Chain]:
 # ------------------------------------------------------------------------------ one module
 
 
-@dataclass
 class _Binding:
     """One statement that binds a module-level name."""
 
-    line: int
-    """Its first line (1-based), decorators included."""
-    node: ast.stmt | None
-    """``None`` for a top-level ``def``/``class`` not parsed yet (its chunk is parsed on demand)."""
-    base: int
-    """The node's line numbers plus ``base`` are the module's."""
-    end: int
-    """Its last line (1-based, inclusive)."""
-    context: str = ""
-    """The headers of the ``if``/``try``/``with``/``for`` statements around it, as tokens."""
-    heads: tuple[ast.expr, ...] = ()
-    """The expressions of those headers (in module lines: ``base`` is 0 for them)."""
+    __slots__ = ("base", "context", "end", "heads", "line", "node")
+
+    def __init__(
+        self,
+        line: int,
+        node: ast.stmt | None,
+        base: int,
+        end: int,
+        context: str = "",
+        heads: tuple[ast.expr, ...] = (),
+    ) -> None:
+        self.line = line
+        """Its first line (1-based), decorators included."""
+        self.node = node
+        """``None`` for a top-level ``def``/``class`` not parsed yet (parsed on demand)."""
+        self.base = base
+        """The node's line numbers plus ``base`` are the module's."""
+        self.end = end
+        """Its last line (1-based, inclusive)."""
+        self.context = context
+        """The headers of the ``if``/``try``/``with``/``for`` statements around it, as tokens."""
+        self.heads = heads
+        """The expressions of those headers (in module lines: ``base`` is 0 for them)."""
 
 
 class _Doubt(Exception):
