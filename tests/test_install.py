@@ -581,3 +581,35 @@ def test_mocks_inside_the_functions_no_longer_reach_them_documented_in_the_readm
         """
     )
     assert out == [[True, True, True], [False, False, False]]
+
+
+def test_import_sky_rs_imports_no_wheel_until_a_domain_is_used() -> None:
+    code = """
+    import sys
+    import sky_rs
+    def wheels():
+        return sorted(m for m in sys.modules if m.startswith(("sky_rs_", "sky_rs.fallback")))
+    before = wheels()
+    sky_rs.format_float(1.5)
+    print(json.dumps([before, wheels(), sky_rs.format_float is sys.modules["sky_rs_string"]
+                      .format_float]))
+    """
+    before, after, bound_once = result_of(code)
+    assert before == []
+    assert after == ["sky_rs_string", "sky_rs_string._core"]
+    assert bound_once is True
+
+
+@pytest.mark.skypilot
+def test_doctor_under_sky_rs_install_lists_each_name_patched() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "sky_rs.cli", "doctor"],
+        env=child_env(SKY_RS_INSTALL="1"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    for module, names in ALL_NAMES.items():
+        for name in names:
+            assert f"  {module}.{name}: patched\n" in done.stdout
