@@ -17,7 +17,7 @@ from types import ModuleType
 import pytest
 from sky_rs import _fingerprint, _source_scan
 from sky_rs._domains import SKYPILOT_HOMES
-from sky_rs._skypilot_fingerprints import DIFFERING, RELEASES, SPEC_RELEASE, VERIFIED
+from sky_rs._skypilot_fingerprints import DIFFERING, FILES, RELEASES, SPEC_RELEASE, VERIFIED
 
 SCRIPT = Path(__file__).parent.parent / "scripts" / "skypilot_fingerprints.py"
 NAMES = [n for names in SKYPILOT_HOMES.values() for n in names]
@@ -73,8 +73,19 @@ def test_each_release_gives_its_expected_patch_list(release: str) -> None:
 
 
 def test_the_table_is_what_the_script_writes() -> None:
-    prints = {release: script.fingerprints(wheel(release)) for release in RELEASES}
+    prints = {release: script.read(wheel(release)) for release in RELEASES}
     assert script.render(prints) == script.TABLE.read_text()
+
+
+def test_the_quick_file_check_agrees_with_the_fingerprint() -> None:
+    """Byte-identical files are known without parsing; a release's own files give its answer."""
+    for release in RELEASES:
+        found = script.tree(wheel(release))
+        for name in NAMES:
+            quick = found.known(FILES[name])
+            assert (quick is not None) == (release not in EXPECTED_KEPT or name != "find_free_port")
+            if quick is not None:
+                assert release in quick.split()
 
 
 @pytest.mark.parametrize("release", [RELEASES[0], SPEC_RELEASE])

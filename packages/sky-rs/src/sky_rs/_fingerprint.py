@@ -26,20 +26,13 @@ import hashlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sky_rs._source_scan import (
-    Chain,
-    _Binding,
-    _events,
-    _first_line,
-    _Module,
-    uses_of_statement,
-)
+if TYPE_CHECKING:  # imported when a fingerprint is computed, not for the quick file check
+    from sky_rs._source_scan import Chain, _Binding, _Module
 
 FORMAT = "sky-rs fingerprint 1"
 """Part of every hash: a change of the algorithm changes every fingerprint."""
-Source = Callable[[str], "str | None"]
-"""module name -> its source text; ``None`` if it exists without readable source."""
 Exists = Callable[[str], bool]
 
 
@@ -50,27 +43,72 @@ class Unreadable(Exception):
 # ------------------------------------------------------------------------------ the closure
 
 
+class _Lazy:
+    """``sky_rs._source_scan``, imported at first use (the quick file check never needs it)."""
+
+    def __getattr__(self, name: str) -> Any:
+        from sky_rs import _source_scan
+
+        return getattr(_source_scan, name)
+
+
+scan = _Lazy()
+
+
 class Fingerprinter:
     """Fingerprints of names in one SkyPilot tree; modules are read once and kept."""
 
-    def __init__(self, source: Source, exists: Exists) -> None:
-        self.source, self.exists = source, exists
+    def __init__(self, raw: Callable[[str], bytes | None], exists: Exists) -> None:
+        self.raw, self.exists = raw, exists
         self.modules: dict[str, _Module] = {}
+        self.hashes: dict[str, str | None] = {}
+        self.read: dict[tuple[str, str], list[str]] = {}
+        """(module, name) -> the modules its last fingerprint read."""
+
+    def source(self, name: str) -> str | None:
+        data = self.raw(name)
+        if data is None:
+            return None
+        from importlib.util import decode_source
+
+        return decode_source(data)
 
     def module(self, name: str) -> _Module:
         if name not in self.modules:
             text = self.source(name)
             if text is None:
                 raise Unreadable(name)
-            self.modules[name] = _Module(name, text, self.exists(name + ".__init__"))
+            self.modules[name] = scan._Module(name, text, self.exists(name + ".__init__"))
         return self.modules[name]
 
     def of(self, module: str, name: str) -> str:
         """The fingerprint of ``module.name``; :class:`Unreadable` when a source is missing."""
         units: dict[tuple[str, str], str] = {}
-        _Closure(self, module.partition(".")[0], units).resolve(module, (name,))
+        closure = _Closure(self, module.partition(".")[0], units)
+        closure.resolve(module, (name,))
+        self.read[(module, name)] = sorted({m for m, _ in closure.seen})
         payload = "\x1d".join(f"{m}\x1e{k}\x1e{v}" for (m, k), v in sorted(units.items()))
         return hashlib.sha256(f"{FORMAT}\x1d{payload}".encode()).hexdigest()[:32]
+
+    def file_hash(self, name: str) -> str | None:
+        """The sha256 (first 16 hex digits) of module ``name``'s source file, as bytes."""
+        if name not in self.hashes:
+            data = self.raw(name)
+            self.hashes[name] = None if data is None else hashlib.sha256(data).hexdigest()[:16]
+        return self.hashes[name]
+
+    def files(self, module: str, name: str) -> str:
+        """The files the last fingerprint of ``module.name`` read: ``"module:hash ..."``."""
+        return " ".join(f"{m}:{self.file_hash(m)}" for m in self.read[(module, name)])
+
+    def known(self, files: dict[str, str]) -> str | None:
+        """The quick check, before any parsing: the releases of the first entry of ``files``
+        (``"module:hash ..."`` -> releases) whose files are all byte-identical here."""
+        for key, releases in files.items():
+            pairs = (part.split(":") for part in key.split())
+            if all(self.file_hash(module) == digest for module, digest in pairs):
+                return releases
+        return None
 
 
 class _Closure:
@@ -102,7 +140,7 @@ class _Closure:
             return self.imported(module, name, node, rest)
         if isinstance(node, ast.ClassDef):
             return self.klass(module, node, binding, rest)
-        for chain in uses_of_statement(node):
+        for chain in scan.uses_of_statement(node):
             self.resolve(module.name, chain)
         self.heads(module, binding)
         return module.tokens(node, binding.base, binding.line, binding.end)
@@ -127,7 +165,7 @@ class _Closure:
         return f"from {source} import {alias.name} as {name}"
 
     def heads(self, module: _Module, binding: _Binding) -> None:
-        for kind, chain in _events(list(binding.heads), skip_calls=True):
+        for kind, chain in scan._events(list(binding.heads), skip_calls=True):
             if kind == "load":
                 self.resolve(module.name, chain)
 
@@ -140,7 +178,7 @@ class _Closure:
         for statement in node.body:
             for member in _class_names(statement):
                 members.setdefault(member, []).append(statement)
-        for chain in uses_of_statement(_header_only(node)):
+        for chain in scan.uses_of_statement(_header_only(node)):
             self.resolve(module.name, chain)
         self.heads(module, binding)
         wanted = list(members) if not rest else [m for m in members if _special(m) or m in rest]
@@ -152,7 +190,7 @@ class _Closure:
             done.add(member)
             texts = []
             for statement in members[member]:
-                first, last = _first_line(statement), statement.end_lineno or statement.lineno
+                first, last = scan._first_line(statement), statement.end_lineno or statement.lineno
                 texts.append(module.tokens(statement, binding.base, first + binding.base,
                                            last + binding.base))  # fmt: skip
                 for chain in _member_uses(statement):
@@ -161,7 +199,7 @@ class _Closure:
                     else:
                         self.resolve(module.name, chain)
             self.units[(module.name, f"{node.name}.{member}")] = "\x1c".join(texts)
-        first_body = _first_line(node.body[0]) + binding.base
+        first_body = scan._first_line(node.body[0]) + binding.base
         header = module.tokens(node, binding.base, binding.line, first_body - 1)
         return header
 
@@ -175,7 +213,7 @@ def _class_names(statement: ast.stmt) -> list[str]:
         return [statement.name]
     if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-        return [e[1] for e in _events(targets) if e[0] == "store"]
+        return [e[1] for e in scan._events(targets) if e[0] == "store"]
     return []
 
 
@@ -185,13 +223,13 @@ def _special(name: str) -> bool:
 
 def _member_uses(statement: ast.stmt) -> set[Chain]:
     """What a class member uses: ``self.x`` / ``cls.x`` as ``("\\0self", "x")``, other names."""
-    uses = uses_of_statement(statement)
+    uses: set[Chain] = scan.uses_of_statement(statement)
     if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return uses
     args = [*statement.args.posonlyargs, *statement.args.args]
     own = {args[0].arg} if args else set()
     inner = set()
-    for kind, value in _events(statement.body):
+    for kind, value in scan._events(statement.body):
         if kind == "load" and value[0] in own and len(value) > 1:
             inner.add(("\x00self", value[1]))
     return {c for c in uses if c[0] not in own} | inner
@@ -238,21 +276,17 @@ def _locate(name: str) -> Path | None:
     return None
 
 
-def _read(path: Path | None) -> str | None:
+def _read(path: Path | None) -> bytes | None:
     if path is None or path.suffix != ".py":
         return None
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError:
         return None
-    from importlib.util import decode_source
-
-    return decode_source(data)
 
 
 def from_files(files: Callable[[str], bytes | None]) -> Fingerprinter:
     """A SkyPilot tree read from ``files`` (path in the tree -> bytes), e.g. a wheel."""
-    from importlib.util import decode_source
 
     def path(name: str) -> str | None:
         base = name.replace(".", "/")
@@ -261,9 +295,8 @@ def from_files(files: Callable[[str], bytes | None]) -> Fingerprinter:
                 return candidate
         return None
 
-    def source(name: str) -> str | None:
+    def raw(name: str) -> bytes | None:
         found = path(name)
-        data = None if found is None else files(found)
-        return None if data is None else decode_source(data)
+        return None if found is None else files(found)
 
-    return Fingerprinter(source, lambda name: path(name) is not None)
+    return Fingerprinter(raw, lambda name: path(name) is not None)

@@ -215,14 +215,17 @@ def _decide(module_name: str, name: str, original: Any) -> tuple[Any, str]:
     """The function to bind for good, and why: the fingerprint, then the domain's wheel."""
     import sky_rs
     from sky_rs import _fingerprint
-    from sky_rs._skypilot_fingerprints import DIFFERING, VERIFIED
+    from sky_rs._skypilot_fingerprints import DIFFERING, FILES, VERIFIED
 
     state = _state
     if not state.force:
         if state.fingerprints is None:
             state.fingerprints = _fingerprint.installed()
         try:
-            fingerprint = state.fingerprints.of(module_name, name)
+            if state.fingerprints.known(FILES.get(name, {})) is not None:
+                fingerprint = next(iter(VERIFIED[name]))  # byte-identical files: no parsing
+            else:
+                fingerprint = state.fingerprints.of(module_name, name)
         except _fingerprint.Unreadable as exc:
             version = skypilot_version()
             if version is None or not is_supported(version):
