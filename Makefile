@@ -25,7 +25,7 @@ test: ## The fast inner loop: cargo test and pytest (no lints, no install proof)
 	uv run --locked pytest
 
 .PHONY: all
-all: ## Everything CI runs (same as bash scripts/test.sh; about 15 minutes with cached chroots)
+all: ## Everything CI runs: bash scripts/test.sh (its time: README, "The two commands")
 	bash scripts/test.sh
 
 .PHONY: bench

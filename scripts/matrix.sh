@@ -196,49 +196,14 @@ version=$("$tpy" -c 'from importlib.metadata import version; print(version("sky-
 "$tpy" -m pip install -q --find-links /sky-rs/dist "sky-rs[all,cli]==$version" pytest hypothesis psutil
 "$tpy" -c 'import sky_rs, sys; assert sky_rs.__file__.startswith(sys.prefix), sky_rs.__file__; print("sky_rs from", sky_rs.__file__); print(sky_rs.get_backend_info()["backend"])'
 cd /sky-rs/src
-deselect=()
-while read -r id; do
-    [[ -z $id || $id == "#"* ]] || deselect+=(--deselect "$id")
-done </sky-rs/deselected.txt
-"$tpy" -m pytest -q -p no:cacheprovider -m "$MARK" --junitxml="/sky-rs/$py.xml" "${deselect[@]}"
+"$tpy" -m pytest -q -p no:cacheprovider -m "$MARK" --junitxml="/sky-rs/$py.xml"
 EOF
 )
 
-# Tests left out per interpreter, each with its reason (the README lists them too). pytest's
-# --deselect matches a node-id prefix. None needs the source tree, uv or cargo: the repository's
-# tests, docs, scripts and sources are copied in, so the static and leak tests run as on the host.
-deselected() {
-    case $1 in
-        3.9) cat <<'IDS'
-# CPython 3.9 gives other texts than the >= 3.10 ones these tests expect; both backends agree:
-tests/test_string.py::test_format_float_errors[rust-args5-
-tests/test_string.py::test_format_float_errors[python-args5-
-tests/test_process_liveness.py::test_exotic_pid_type_values
-tests/test_process_liveness.py::test_are_processes_alive_errors
-# bullseye's OpenSSL 1.1.1 has no "sha-256" alias (hashlib.new("sha-256") raises on 3.9 there):
-tests/test_io.py::test_hash_file_matches_hashlib[rust-sha-256]
-tests/test_io.py::test_hash_file_matches_hashlib[python-sha-256]
-IDS
-            ;;
-        3.14 | 3.15) cat <<'IDS'
-# CPython 3.14 changed this text (os.kill's overflow: "Python int too large to convert to C
-# int"); the tests expect the <= 3.13 one:
-tests/test_process_liveness.py::test_pids_beyond_pid_t_raise_like_os_kill
-tests/test_process_liveness.py::test_are_processes_alive_errors
-IDS
-            ;;&
-        3.15) cat <<'IDS'
-# CPython 3.15 changed these texts ("unsupported hash algorithm ...", "slice indices must be
-# integers or have an __index__ method"); both backends agree, the tests expect the old ones:
-tests/test_io.py::test_read_last_n_lines_float_count_fails_only_when_slicing
-tests/test_io.py::test_hash_file_opens_before_checking_the_algorithm
-tests/test_io.py::test_hash_files_raises_for_the_first_failing_path
-tests/test_string.py::test_truncate_long_string_errors[rust-args0-
-tests/test_string.py::test_truncate_long_string_errors[python-args0-
-IDS
-            ;;
-    esac
-}
+# Nothing is left out per interpreter: where CPython's own texts differ between versions, the
+# tests take the running interpreter's (tests/conftest.py: cpython_says). None needs the source
+# tree, uv or cargo: the repository's tests, docs, scripts and sources are copied in, so the
+# static and leak tests run as on the host.
 
 run_one() { # version -> prints "result" fields into RESULTS
     local v=$1 suite dir py start status glibc counts
@@ -249,13 +214,12 @@ run_one() { # version -> prints "result" fields into RESULTS
     start=$SECONDS
     status=ok
     mount_chroot "$dir"
-    rm -rf "$dir/sky-rs/src" "$dir/sky-rs/dist" "$dir/sky-rs/$py.xml"
+    rm -rf "$dir/sky-rs/src" "$dir/sky-rs/dist" "$dir/sky-rs/$py.xml" "$dir/sky-rs/deselected.txt"
     mkdir -p "$dir/sky-rs/src"
     cp -a "$ROOT/dist" "$dir/sky-rs/dist"
     # SkyPilot's release wheels, read as zip files by tests/test_fingerprint.py (no network there).
     rm -rf "$dir/sky-rs/skypilot-wheels"
     cp -a "${SKY_RS_SKYPILOT_WHEELS:-$HOME/.cache/sky-rs/skypilot-wheels}" "$dir/sky-rs/skypilot-wheels"
-    deselected "$v" >"$dir/sky-rs/deselected.txt"
     tar -C "$ROOT" -c --exclude=__pycache__ --exclude='*.so' --exclude=.pytest_cache \
         tests docs scripts crates packages bench pyproject.toml Cargo.toml Cargo.lock \
         | tar -C "$dir/sky-rs/src" -x

@@ -1,18 +1,18 @@
 #!/usr/bin/env python3
 """Bump one package's version, check the meta-package still admits it, print its tag.
 
-    python scripts/release.py sky-rs-io patch      # 0.1.0 -> 0.1.1
-    python scripts/release.py sky-rs-io minor      # 0.1.0 -> 0.2.0
-    python scripts/release.py sky-rs 0.2.0         # an explicit version
-    python scripts/release.py sky-rs-io patch --dry-run
+    uv run python scripts/release.py sky-rs-io patch      # 0.1.0 -> 0.1.1
+    uv run python scripts/release.py sky-rs-io minor      # 0.1.0 -> 0.2.0
+    uv run python scripts/release.py sky-rs 0.2.0         # an explicit version
+    uv run python scripts/release.py sky-rs-io patch --dry-run
 
 Where a version lives:
 - sky-rs-<domain>: ``packages/sky-rs-<domain>/Cargo.toml`` (maturin reads it: dynamic version);
 - sky-rs: ``packages/sky-rs/pyproject.toml`` and ``__version__`` in ``sky_rs/__init__.py``.
 
 It also adds a heading for the new version to the package's CHANGELOG.md, records a crate's new
-version in Cargo.lock, and reminds you to run ``uv lock``. Standard library only (Python 3.11+
-for tomllib).
+version in Cargo.lock, and reminds you to run ``uv lock``. Versions and ranges are read with
+``packaging`` (in the dev venv: ``uv run python scripts/release.py ...``).
 """
 
 from __future__ import annotations
@@ -23,13 +23,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-import tomllib
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the dev tools (pytest) bring tomli before 3.11
+    import tomli as tomllib
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ROOT / "packages"
 META = "sky-rs"
 DOMAIN_PACKAGES = ("sky-rs-io", "sky-rs-string", "sky-rs-system", "sky-rs-process")
-VERSION_RE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
 
 def version_file(package: str) -> Path:
@@ -45,52 +51,38 @@ def read_version(package: str) -> str:
 
 
 def bump(version: str, part: str) -> str:
-    match = VERSION_RE.match(version)
-    if not match:
-        raise SystemExit(f"error: cannot bump non X.Y.Z version {version!r}")
-    major, minor, patch = map(int, match.groups())
-    if part == "major":
-        return f"{major + 1}.0.0"
-    if part == "minor":
-        return f"{major}.{minor + 1}.0"
-    if part == "patch":
-        return f"{major}.{minor}.{patch + 1}"
-    if not VERSION_RE.match(part):
-        raise SystemExit(f"error: {part!r} is neither major/minor/patch nor an X.Y.Z version")
-    return part
+    """``version`` bumped by ``part`` (major, minor, patch), or ``part`` itself as a version."""
+    try:
+        current = Version(version)
+    except InvalidVersion:
+        raise SystemExit(f"error: {version!r} is not a version") from None
+    major, minor, patch = (*current.release, 0, 0)[:3]
+    steps = {
+        "major": f"{major + 1}.0.0",
+        "minor": f"{major}.{minor + 1}.0",
+        "patch": f"{major}.{minor}.{patch + 1}",
+    }
+    if part in steps:
+        return steps[part]
+    try:
+        return str(Version(part))
+    except InvalidVersion:
+        raise SystemExit(f"error: {part!r} is neither major/minor/patch nor a version") from None
 
 
-def _key(version: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in version.split("."))
-
-
-def meta_range(package: str) -> list[str]:
-    """The version specifiers the meta-package's extra declares for ``package``."""
+def meta_range(package: str) -> SpecifierSet:
+    """The version range the meta-package's extra declares for ``package``."""
     data = tomllib.loads((PACKAGES / META / "pyproject.toml").read_text())
     for requirements in data["project"]["optional-dependencies"].values():
-        for requirement in requirements:
-            name, _, spec = requirement.partition(">")
-            if name.strip() == package:
-                return [s.strip() for s in (">" + spec).split(",")]
+        for text in requirements:
+            requirement = Requirement(text)
+            if canonicalize_name(requirement.name) == canonicalize_name(package):
+                return requirement.specifier
     raise SystemExit(f"error: the meta-package declares no range for {package}")
 
 
-def admits(specifiers: list[str], version: str) -> bool:
-    for spec in specifiers:
-        op, bound = re.match(r"(>=|<=|==|<|>)\s*(.+)", spec).groups()  # type: ignore[union-attr]
-        left, right = _key(version), _key(bound)
-        width = max(len(left), len(right))
-        left, right = left + (0,) * (width - len(left)), right + (0,) * (width - len(right))
-        ok = {
-            ">=": left >= right,
-            "<=": left <= right,
-            "==": left == right,
-            "<": left < right,
-            ">": left > right,
-        }[op]
-        if not ok:
-            return False
-    return True
+def admits(specifiers: SpecifierSet, version: str) -> bool:
+    return specifiers.contains(Version(version), prereleases=True)
 
 
 def write_version(package: str, old: str, new: str) -> list[Path]:
@@ -135,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.package}: {old} -> {new}")
     if args.package != META:
         specifiers = meta_range(args.package)
-        shown = ",".join(specifiers)
+        shown = str(specifiers)
         if admits(specifiers, new):
             print(f"ok: sky-rs admits {args.package} {new} ({args.package}{shown})")
         else:

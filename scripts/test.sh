@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: lints, cargo tests of the cores, then pytest against both backends.
-# Usage: bash scripts/test.sh        (from anywhere; about 7 minutes on 2 cores)
+# Usage: bash scripts/test.sh        (from anywhere; see README "The two commands" for its time)
 # Needs uv, CPython 3.9+ and the Rust toolchain with the rustfmt and clippy components.
-# The fast inner loop (cargo test + pytest only) is `make test`.
+# The lints and tests are the Makefile's targets (one definition each); `make test` alone is the
+# fast inner loop. This script adds the release build, the install proofs and the matrix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export UV_PYTHON_DOWNLOADS=never
@@ -16,29 +17,23 @@ done
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "uv sync --locked (builds the four Rust wheels in release mode)"
-uv sync --locked
+step "make install: uv sync --locked (builds the four Rust wheels in release mode)"
+make --no-print-directory install
 
-step "Rust: cargo fmt --check, clippy -D warnings"
-cargo fmt --all -- --check
-cargo clippy --workspace --all-targets --locked -- -D warnings
-
-step "Python: ruff, ruff format --check, mypy --strict"
-uv run --locked ruff check .
-uv run --locked ruff format --check .
-uv run --locked mypy
-
-step "cargo test --workspace (the pure-Rust cores; no Python needed)"
-cargo test --workspace --locked
+step "make lint: cargo fmt --check, clippy -D warnings, ruff, ruff format --check, mypy --strict"
+make --no-print-directory lint
 
 step "SkyPilot's release wheels for the fingerprint tests (downloaded once, then cached)"
 uv run --locked python scripts/skypilot_fingerprints.py --download
 
-step "pytest: every behavioural test on the Rust backend and on the Python fallback"
-uv run --locked pytest
+step "make test: cargo test (the pure-Rust cores), then pytest on the Rust backend and the Python fallback"
+make --no-print-directory test
 
 step "install proof: build dist/ (sdists, wheels from them), fresh venvs for sky-rs, [process], [all]"
 uv run --locked python scripts/check_install.py
+
+step "platforms: sky-rs[all] from dist/ for Linux x86_64/aarch64 (all five), macOS and Windows (sky-rs alone)"
+uv run --locked python scripts/check_platforms.py
 
 step "interpreter matrix: dist/ on CPython 3.9 (bullseye, glibc 2.31), 3.13, 3.14, 3.15 (sid) in cached chroots"
 bash scripts/matrix.sh

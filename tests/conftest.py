@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from types import ModuleType
 
 import pytest
@@ -38,6 +39,16 @@ class PathLike:
 
     def __repr__(self) -> str:
         return f"PathLike({self.path!r})"
+
+
+def cpython_says(thunk: Callable[[], object]) -> str:
+    """The text of the exception ``thunk`` raises on this interpreter: where CPython's own
+    messages differ between versions (3.9, 3.14, 3.15), a test expects the running one's."""
+    try:
+        thunk()
+    except Exception as exc:
+        return str(exc)
+    raise AssertionError("expected the call to raise")
 
 
 def rust_module(domain: str) -> ModuleType:

@@ -28,10 +28,11 @@ from sky_rs._bench.cases import (
     inputs,
     tail_bytes,
 )
+from sky_rs._bench.record import Record
 from sky_rs._bench.report import HEADLINE_FUNCTIONS, load_warning, table
-from sky_rs._bench.runner import Record, Runner
+from sky_rs._bench.runner import Runner
 from sky_rs._bench.timing import Settings, Timing, fmt_ns, fmt_ratio
-from sky_rs._domains import DOMAINS, FUNCTIONS, TWELVE
+from sky_rs._domains import CONTRACT, DOMAINS, FUNCTIONS, SKYPILOT_HOMES
 from sky_rs.cli import main
 
 RECORD_KEYS = {
@@ -73,7 +74,15 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     tmp = tmp_path_factory.mktemp("bench")
     json_path, html_path = tmp / "bench.json", tmp / "bench.html"
     proc = sky_rs_cli(
-        "bench", "--quick", "--json", str(json_path), "--html", str(html_path), COLUMNS="100"
+        "bench",
+        "--quick",
+        "--json",
+        str(json_path),
+        "--html",
+        str(html_path),
+        "--target",
+        "6.5",
+        COLUMNS="100",
     )
     assert proc.returncode == 0, proc.stderr
     return SimpleNamespace(
@@ -131,12 +140,19 @@ def test_quick_run_json(quick_run: SimpleNamespace) -> None:
     assert document["gil_release"]["backends"]
 
 
+def words(text: str) -> str:
+    """``text`` with its line breaks and runs of spaces as one space: the summary lines wrap
+    at word boundaries to the width."""
+    return " ".join(text.split())
+
+
 def test_quick_run_summary(quick_run: SimpleNamespace) -> None:
-    out = quick_run.out
+    out = words(quick_run.out)
     assert "speed-up" in out
-    assert "Headline cases (one case each of 12 of the 12 functions" in out
+    total = len(HEADLINE_FUNCTIONS)
+    assert f"Headline cases (one case each of {total} of the {total} functions" in out
     assert "Rust slower than Python:" in out
-    assert re.search(r"All cases \(\d+ cases of 14 functions; Rust on \d+\)", out)
+    assert re.search(rf"All cases \(\d+ cases of {len(FUNCTIONS)} functions; Rust on \d+\)", out)
     assert "µs" in out
     assert not re.search(r"\b1000 ns\b", out)
 
@@ -149,7 +165,7 @@ def test_quick_run_html(quick_run: SimpleNamespace) -> None:
     assert "<script" not in html
     assert not re.search(r"https?://", html)
     assert 'class="legend' in html
-    assert "target 6.5x" in html and "goal for the mean speed-up" in html
+    assert "target 6.5x" in html and "the target 6.5x given by --target" in html
     assert re.search(r"mean \d+\.\d\dx</text>", html)
     assert "limit 2x" in html and "twice what no implementation could avoid" in html
     assert "★ read_last_n_lines" in html
@@ -177,11 +193,11 @@ def test_version_and_bare_command() -> None:
 
 def test_only_runs_the_named_functions(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bench", "--quick", "--only", "format_float", "--only", "is_process_alive"]) == 0
-    out = capsys.readouterr().out
+    out = words(capsys.readouterr().out)
     assert "format_float" in out
     assert "is_process_alive" in out
     assert "read_last_n_lines" not in out
-    assert "Headline cases (one case each of 2 of the 12 functions; Rust on 2)" in out
+    assert f"Headline cases (one case each of 2 of the {len(CONTRACT)} functions; Rust on 2)" in out
     assert "Meta-package" in out
     assert "GIL release" not in out  # --gil defaults to off without a hashing function
 
@@ -190,7 +206,7 @@ def test_only_an_extra_function_says_what_was_measured(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["bench", "--quick", "--only", "hash_files", "--no-gil"]) == 0
-    out = capsys.readouterr().out
+    out = words(capsys.readouterr().out)
     assert "0 of 0" not in out
     assert "Headline cases: none selected" in out
     assert "All cases (1 case of 1 function; Rust on 1)" in out
@@ -260,7 +276,7 @@ def test_syscall_column_when_the_counter_is_there(
         return 3.0
 
     monkeypatch.setattr(runner_module, "load_syscall_counter", lambda: per_call)
-    assert main(["bench", "--quick", "--only", "format_float"]) == 0
+    assert main(["bench", "--quick", "--only", "format_float", "--wide"]) == 0
     out = capsys.readouterr().out
     assert "syscalls" in out and "3/3" in out
     assert [stmt for _, stmt in calls] == ["f(*args)", "f(*args)"]
@@ -269,8 +285,8 @@ def test_syscall_column_when_the_counter_is_there(
 def test_every_headline_case_gives_a_runnable_trace_pair() -> None:
     """The (setup, stmt) pair of each headline case runs in a fresh namespace."""
     with inputs(quick=True) as data:
-        cases = [c for c in build_cases(set(TWELVE), data) if c.headline]
-        assert sorted(c.function for c in cases) == sorted(TWELVE)
+        cases = [c for c in build_cases(set(CONTRACT), data) if c.headline]
+        assert sorted(c.function for c in cases) == sorted(CONTRACT)
         for case in cases:
             for module in ("sky_rs.fallback", DOMAINS[case.domain].module):
                 setup, stmt = case.trace(module)
@@ -346,11 +362,13 @@ def test_skypilot_before_and_after_install_and_left_unpatched(tmp_path: Path) ->
     original = common_utils.format_float
     json_path = tmp_path / "bench.json"
     args = ["bench", "--quick", "--only", "format_float", "--no-gil", "--json", str(json_path)]
-    proc = sky_rs_cli(*args, COLUMNS="100")  # a fresh process: SkyPilot imported there
+    proc = sky_rs_cli(*args, "--wide")  # a fresh process: SkyPilot imported there
     assert proc.returncode == 0, proc.stderr
     header = next(line for line in proc.stdout.splitlines() if "function" in line)
     assert "SkyPilot" in header
-    assert "SkyPilot 0.14.1 (its own functions through their modules, 1 of the 10" in proc.stdout
+    homed = sum(len(names) for names in SKYPILOT_HOMES.values())
+    text = words(proc.stdout)
+    assert f"SkyPilot 0.14.1 (its own functions through their modules, 1 of the {homed}" in text
     document = json.loads(json_path.read_text())
     (record,) = document["records"]
     assert record.keys() >= SKYPILOT_FIELDS
@@ -373,9 +391,10 @@ def test_every_skypilot_function_measured_in_the_quick_run(quick_run: SimpleName
     records = quick_run.document["records"]
     measured = sorted(r["function"] for r in records if r.keys() >= SKYPILOT_FIELDS)
     assert measured == sorted(skypilot_module.HOMED)
-    assert len(measured) == 10
+    homed = sum(len(names) for names in SKYPILOT_HOMES.values())
+    assert len(measured) == homed
     assert all(r["headline"] for r in records if "skypilot_ns" in r)
-    assert quick_run.document["skypilot"]["expected"] == 10
+    assert quick_run.document["skypilot"]["expected"] == homed
 
 
 @pytest.mark.skypilot
@@ -412,8 +431,8 @@ def test_without_skypilot_the_columns_are_hidden_and_a_note_says_why(tmp_path: P
     assert proc.returncode == 0, proc.stderr
     header = next(line for line in proc.stdout.splitlines() if "function" in line)
     assert "SkyPilot" not in header
-    assert "SkyPilot columns hidden: SkyPilot is not importable" in proc.stdout
-    assert "`uv sync` installs it in the dev venv" in proc.stdout
+    assert "SkyPilot columns hidden: SkyPilot is not importable" in words(proc.stdout)
+    assert "`uv sync` installs it in the dev venv" in words(proc.stdout)
     document = json.loads(json_path.read_text())
     assert not any(key.startswith("skypilot") for key in document["records"][0])
     assert document["skypilot"]["available"] is False

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PathLike
+from tests.conftest import PathLike, cpython_says
 
 
 class Int(int):
@@ -89,8 +89,9 @@ def test_read_last_n_lines_float_count_fails_only_when_slicing(
     io: ModuleType, tmp_path: pathlib.Path
 ) -> None:
     assert io.read_last_n_lines(write(tmp_path / "empty", b""), 1.5) == []
-    with pytest.raises(TypeError, match=r"^slice indices must be integers or None"):
+    with pytest.raises(TypeError) as exc:
         io.read_last_n_lines(write(tmp_path / "f", b"a\n"), 1.0)
+    assert str(exc.value) == cpython_says(lambda: [][-1.0:])  # type: ignore[misc]
 
 
 def test_read_last_n_lines_checks_in_order(io: ModuleType, tmp_path: pathlib.Path) -> None:
@@ -285,7 +286,14 @@ def same_hash(got: Any, want: Any) -> None:
 @pytest.mark.parametrize("alg", ALGORITHMS + [a.upper() for a in ALGORITHMS] + DEFERRED)
 def test_hash_file_matches_hashlib(io: ModuleType, big_file: tuple[str, bytes], alg: str) -> None:
     path, content = big_file
-    same_hash(io.hash_file(path, alg), hashlib.new(alg, content))
+    try:
+        want = hashlib.new(alg, content)
+    except ValueError as missing:  # an alias this OpenSSL lacks (bullseye's 1.1.1: "sha-256")
+        with pytest.raises(ValueError) as exc:
+            io.hash_file(path, alg)
+        assert str(exc.value) == str(missing)
+        return
+    same_hash(io.hash_file(path, alg), want)
 
 
 def test_hash_file_path_types_and_empty_files(io: ModuleType, tmp_path: pathlib.Path) -> None:
@@ -409,7 +417,7 @@ def test_hash_file_opens_before_checking_the_algorithm(
     with pytest.raises(ValueError) as exc:
         io.hash_file(path, "bogus")
     assert type(exc.value) is ValueError
-    assert str(exc.value) == "unsupported hash type bogus"
+    assert str(exc.value) == cpython_says(lambda: hashlib.new("bogus"))
     with pytest.raises(TypeError) as exc:
         io.hash_file(path, 123)
     with pytest.raises(TypeError) as want:
@@ -452,8 +460,9 @@ def test_hash_files_raises_for_the_first_failing_path(
     with pytest.raises(OSError) as exc:
         io.hash_files([tree[0], str(tmp_path), missing], "sha1")
     assert_os_error(exc.value, IsADirectoryError, 21, str(tmp_path))
-    with pytest.raises(ValueError, match=r"^unsupported hash type bogus$"):
+    with pytest.raises(ValueError) as bogus:
         io.hash_files(tree, "bogus")
+    assert str(bogus.value) == cpython_says(lambda: hashlib.new("bogus"))
     with pytest.raises(FileNotFoundError):
         io.hash_files([missing, *tree], "bogus")
     with pytest.raises(TypeError) as exc:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import sky_rs
 import sky_rs.fallback
-from sky_rs._domains import DOMAINS, FUNCTIONS, REGISTRY, TWELVE
+from sky_rs._domains import CONTRACT, DOMAINS, FUNCTIONS, REGISTRY
 
 from tests.conftest import rust_module
 
@@ -44,14 +44,14 @@ def backend_info_in_subprocess(
 
 
 def test_the_registry_matches_the_contract() -> None:
-    # SPEC.md is the independent source: its `### name(...)` headings are the twelve, in order,
+    # SPEC.md is the independent source: its `### name(...)` headings are the contract's, in order,
     # with the SkyPilot module named for each; the functions beyond them are its bullet list.
     spec = (Path(__file__).parent.parent / "docs" / "SPEC.md").read_text()
-    twelve, _, beyond = spec.partition("## Beyond the reference")
-    assert tuple(re.findall(r"^### `(\w+)\(", twelve, re.MULTILINE)) == TWELVE
+    contract, _, beyond = spec.partition("## Beyond the reference")
+    assert tuple(re.findall(r"^### `(\w+)\(", contract, re.MULTILINE)) == CONTRACT
     extras = set(re.findall(r"^- `(\w+)\(", beyond, re.MULTILINE))
     assert extras == {f.name for f in REGISTRY.values() if f.extra}
-    for name in TWELVE:
+    for name in CONTRACT:
         in_skypilot = "not in SkyPilot" not in re.search(rf"^### `{name}\(.*$", spec, re.M)[0]
         assert (REGISTRY[name].skypilot_home is not None) == in_skypilot, name
 

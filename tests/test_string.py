@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import rust_module
+from tests.conftest import cpython_says, rust_module
 
 # --- base36_encode -----------------------------------------------------------------------------
 
@@ -325,7 +325,8 @@ def test_format_float_exotic_types(
         ),
         ((2.5, None), ValueError, "Format specifier missing precision"),
         ((2.5, True), ValueError, "Format specifier missing precision"),
-        ((2.5, 2.0), ValueError, "Invalid format specifier '.2.0f' for object of type 'float'"),
+        # CPython's own text (3.9 says less): format() of a float with that specifier.
+        ((2.5, 2.0), ValueError, cpython_says(lambda: format(2.5, ".2.0f"))),
         # An int subclass goes through format(), which calls its __str__: '.loudf'.
         ((2.5, LoudInt(1)), ValueError, "Format specifier missing precision"),
     ],
@@ -451,11 +452,8 @@ def test_truncate_long_string_exotic_types(
 @pytest.mark.parametrize(
     ("args", "error", "message"),
     [
-        (
-            ("abc", 2.5),
-            TypeError,
-            "slice indices must be integers or None or have an __index__ method",
-        ),
+        # CPython's own text of a float slice index (3.15 changed it).
+        (("abc", 2.5), TypeError, cpython_says(lambda: "abc"[:2.5])),  # type: ignore[misc]  # noqa: RUF016
         ((["a", "b", "c"], 2), AttributeError, "'list' object has no attribute 'split'"),
         (("ab", None), TypeError, "'<=' not supported between instances of 'int' and 'NoneType'"),
         ((None,), TypeError, "object of type 'NoneType' has no len()"),

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sky_rs._bench.cases import TABLE, Case, Inputs
 from sky_rs._bench.syscalls import per_call, strace_path, traced_calls
-from sky_rs._domains import DOMAINS, TWELVE
+from sky_rs._domains import CONTRACT, DOMAINS
 
 CALLS = 200
 ENV_OVERRIDES = (
@@ -48,7 +48,7 @@ def headline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Cas
     data = Inputs(tmp_path_factory.mktemp("syscalls"), quick=True)
     yield {
         function: next(case for case in TABLE[function](data) if case.headline)
-        for function in TWELVE
+        for function in CONTRACT
     }
 
 
@@ -75,7 +75,7 @@ def count(backend: str, case: Case) -> float:
 
 
 def test_every_function_has_a_budget() -> None:
-    assert list(BUDGETS) == list(TWELVE)
+    assert list(BUDGETS) == list(CONTRACT)
 
 
 @pytest.mark.parametrize("function", list(BUDGETS))

@@ -29,6 +29,8 @@ pub enum IoError {
     /// emptied in between). The reference then indexes the last of no lines:
     /// `IndexError('list index out of range')`.
     FileEmptied,
+    /// The caller's check between chunks said stop (a Ctrl-C is pending).
+    Interrupted,
 }
 
 impl IoError {
@@ -36,7 +38,7 @@ impl IoError {
     pub fn io_error(&self) -> Option<&io::Error> {
         match self {
             Self::Open { source, .. } | Self::Read(source) | Self::Socket(source) => Some(source),
-            Self::NoFreePorts | Self::FileEmptied => None,
+            Self::NoFreePorts | Self::FileEmptied | Self::Interrupted => None,
         }
     }
 }
@@ -49,6 +51,7 @@ impl fmt::Display for IoError {
             Self::Socket(source) => write!(f, "cannot create a socket: {source}"),
             Self::NoFreePorts => f.write_str("No free ports available."),
             Self::FileEmptied => f.write_str("list index out of range"),
+            Self::Interrupted => f.write_str("interrupted"),
         }
     }
 }
@@ -57,7 +60,7 @@ impl std::error::Error for IoError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Open { source, .. } | Self::Read(source) | Self::Socket(source) => Some(source),
-            Self::NoFreePorts | Self::FileEmptied => None,
+            Self::NoFreePorts | Self::FileEmptied | Self::Interrupted => None,
         }
     }
 }

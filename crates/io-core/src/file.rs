@@ -15,14 +15,28 @@ pub fn path_exists(path: &Path) -> bool {
 ///
 /// Python opens the descriptor (a directory opens fine with `O_RDONLY`) and
 /// then refuses a directory with `EISDIR`; this does the same. Returns the
-/// file and its size from `fstat` (0 for most special files).
-pub fn open_file(path: &Path) -> Result<(File, u64), IoError> {
+/// file and its size from `fstat` (0 for most special files), or `None` when
+/// `fstat` failed: like `CPython`'s `FileIO`, which tolerates any `fstat` error
+/// but `EBADF` (bpo-25717), a failed `fstat` is not an error of the open.
+pub fn open_file(path: &Path) -> Result<(File, Option<u64>), IoError> {
     let file = open_unchecked(path)?;
-    let meta = file.metadata().map_err(|source| open_error(path, source))?;
-    if meta.is_dir() {
+    let meta = file_status(&file);
+    if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
         return Err(open_error(path, io::Error::from(nix::errno::Errno::EISDIR)));
     }
-    Ok((file, meta.len()))
+    Ok((file, meta.map(|meta| meta.len())))
+}
+
+/// `fstat(file)`, retried when interrupted (PEP 475); `None` when it fails otherwise. Every
+/// caller uses it as a hint (a size, "is it a directory"), which must never fail a call.
+pub(crate) fn file_status(file: &File) -> Option<std::fs::Metadata> {
+    loop {
+        match file.metadata() {
+            Ok(meta) => return Some(meta),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
 }
 
 /// The first half of [`open_file`]: the `open`, without the `fstat` that refuses a directory.
@@ -35,11 +49,10 @@ pub fn open_unchecked(path: &Path) -> Result<File, IoError> {
     File::open(path).map_err(|source| open_error(path, source))
 }
 
-/// The second half of [`open_file`]: `Err` (`EISDIR`, or `fstat`'s own error) where `open_file`
-/// would have refused `file`, opened from `path`.
+/// The second half of [`open_file`]: `Err` (`EISDIR`) where `open_file` would have refused
+/// `file`, opened from `path`. A failed `fstat` is tolerated, as in [`open_file`].
 pub fn refuse_directory(file: &File, path: &Path) -> Result<(), IoError> {
-    let meta = file.metadata().map_err(|source| open_error(path, source))?;
-    if meta.is_dir() {
+    if file_status(file).is_some_and(|meta| meta.is_dir()) {
         return Err(open_error(path, io::Error::from(nix::errno::Errno::EISDIR)));
     }
     Ok(())

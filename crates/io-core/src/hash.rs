@@ -4,12 +4,14 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use digest::Digest;
 
 use crate::IoError;
-use crate::file::{open_unchecked, refuse_directory};
+use crate::file::{file_status, open_unchecked, refuse_directory};
 
 /// Largest read buffer used to hash a file (the Python reference uses the same 256 KiB).
 const MAX_BUFFER: usize = 256 * 1024;
@@ -220,8 +222,12 @@ fn feed(
 }
 
 /// The read buffer for a file of `size` bytes: big enough to read it whole
-/// (then one more read sees the end), at most [`MAX_BUFFER`].
-fn buffer_len(size: u64) -> usize {
+/// (then one more read sees the end), at most [`MAX_BUFFER`]; `None`: the size is unknown
+/// (`fstat` failed on a file longer than the first read).
+fn buffer_len(size: Option<u64>) -> usize {
+    let Some(size) = size else {
+        return MAX_BUFFER;
+    };
     match usize::try_from(size) {
         Ok(0) => UNKNOWN_SIZE_BUFFER,
         Ok(size) => size.saturating_add(1).min(MAX_BUFFER),
@@ -238,7 +244,7 @@ const FIRST_READ: usize = 16 * 1024;
 /// else (check for Ctrl-C) between segments. One whole file, as each of [`hash_files`] is hashed.
 #[derive(Debug)]
 pub struct FileHasher {
-    size: u64,
+    size: Option<u64>,
     file: File,
     hasher: Hasher,
     buffer: Vec<u8>,
@@ -260,14 +266,11 @@ impl FileHasher {
             }
         };
         let size = if pending < FIRST_READ {
-            pending as u64
+            Some(pending as u64)
         } else {
-            // A long file (or a special one): its size sizes the buffer.
-            let size = file.metadata().map_err(|source| IoError::Open {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            size.len()
+            // A long file (or a special one): its size sizes the buffer. Only a hint: when
+            // `fstat` fails the file is read with the largest buffer (SkyPilot makes no `fstat`).
+            file_status(&file).map(|meta| meta.len())
         };
         Ok(Self {
             size,
@@ -293,8 +296,9 @@ impl FileHasher {
     }
 
     /// The file's size: from `fstat` when the first read filled its buffer, else the bytes
-    /// that read got (the file is shorter than `FIRST_READ`, 16 KiB).
-    pub fn size(&self) -> u64 {
+    /// that read got (the file is shorter than `FIRST_READ`, 16 KiB). `None` when that `fstat`
+    /// failed: the file is at least 16 KiB long.
+    pub fn size(&self) -> Option<u64> {
         self.size
     }
 
@@ -334,6 +338,36 @@ pub(crate) fn hash_file(path: &Path, algorithm: HashAlgorithm) -> Result<Hasher,
     Ok(job.finish())
 }
 
+/// Bytes hashed between two questions "stop?" of [`hash_files_interruptible`]: about half a
+/// millisecond of SHA-256 here.
+pub const CHECK_CHUNK: u64 = 1024 * 1024;
+
+/// How often the calling thread of [`hash_files_interruptible`] asks "stop?" while it waits
+/// for the other workers.
+const WAIT_POLL: Duration = Duration::from_millis(5);
+
+/// [`hash_file`], asking `stop` before each [`CHECK_CHUNK`]: `None` once it says yes.
+fn hash_file_until(
+    path: &Path,
+    algorithm: HashAlgorithm,
+    stop: &mut dyn FnMut() -> bool,
+) -> Option<Result<Hasher, IoError>> {
+    let mut job = match FileHasher::open(path, algorithm) {
+        Ok(job) => job,
+        Err(err) => return Some(Err(err)),
+    };
+    loop {
+        if stop() {
+            return None;
+        }
+        match job.advance(CHECK_CHUNK) {
+            Ok(true) => return Some(Ok(job.finish())),
+            Ok(false) => {}
+            Err(err) => return Some(Err(err)),
+        }
+    }
+}
+
 /// Hash the whole file at each of `paths` with `algorithm` (as [`FileHasher`] does, with its
 /// errors), in parallel; results in input order.
 ///
@@ -345,37 +379,96 @@ pub fn hash_files<P: AsRef<Path> + Sync>(
     paths: &[P],
     algorithm: HashAlgorithm,
 ) -> Vec<Result<Hasher, IoError>> {
+    hash_files_interruptible(paths, algorithm, || false).unwrap_or_default()
+}
+
+/// [`hash_files`] that can be stopped (Ctrl-C): the calling thread asks `interrupted` before
+/// each [`CHECK_CHUNK`] it hashes and every few milliseconds while it waits for the others.
+/// Once it says yes, a shared cancel flag stops every worker at its next chunk, every thread
+/// is joined and every file closed, and the answer is `None`.
+pub fn hash_files_interruptible<P: AsRef<Path> + Sync>(
+    paths: &[P],
+    algorithm: HashAlgorithm,
+    mut interrupted: impl FnMut() -> bool,
+) -> Option<Vec<Result<Hasher, IoError>>> {
+    let cancel = AtomicBool::new(false);
+    let mut stop_here = || {
+        if cancel.load(Ordering::Relaxed) {
+            return true;
+        }
+        let stop = interrupted();
+        if stop {
+            cancel.store(true, Ordering::Relaxed);
+        }
+        stop
+    };
     let workers = usable_cpus().min(paths.len());
     if workers <= 1 {
         return paths
             .iter()
-            .map(|p| hash_file(p.as_ref(), algorithm))
+            .map(|p| hash_file_until(p.as_ref(), algorithm, &mut stop_here))
             .collect();
     }
     let next = AtomicUsize::new(0);
-    let work = || {
+    // `None` in the list: stopped.
+    let work = |stop: &mut dyn FnMut() -> bool| {
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(path) = paths.get(i) else {
-                return done;
+                return Some(done);
             };
-            done.push((i, hash_file(path.as_ref(), algorithm)));
+            done.push((i, hash_file_until(path.as_ref(), algorithm, stop)?));
         }
     };
-    let mut done = std::thread::scope(|scope| {
+    let done = std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::channel();
         // A thread that cannot be spawned leaves its share to the others.
-        let helpers: Vec<_> = (1..workers)
-            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
-            .collect();
-        let mut done = work();
+        let helpers = (1..workers)
+            .filter_map(|_| {
+                let sender = sender.clone();
+                let (work, cancel) = (&work, &cancel);
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || {
+                        let done = work(&mut || cancel.load(Ordering::Relaxed));
+                        // The receiver outlives the scope's threads.
+                        let _ = sender.send(done);
+                    })
+                    .ok()
+            })
+            .collect::<Vec<_>>();
+        drop(sender);
+        let mut done = work(&mut stop_here);
+        // Wait for the helpers, still answering Ctrl-C: a plain join would not.
+        let mut reported = 0;
+        while reported < helpers.len() {
+            match receiver.recv_timeout(WAIT_POLL) {
+                Ok(theirs) => {
+                    reported += 1;
+                    match (&mut done, theirs) {
+                        (Some(done), Some(theirs)) => done.extend(theirs),
+                        _ => done = None,
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    stop_here();
+                }
+                // A helper panicked (`hash_file` does not; were it to, the paths it took
+                // are missing and are hashed again below).
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        // Joined here, not by the scope: its implicit join returns before the threads are
+        // gone, and the call must leave none behind.
         for helper in helpers {
-            // `hash_file` does not panic; were it to, the paths it took would be missing
-            // and are hashed again below.
-            done.extend(helper.join().unwrap_or_default());
+            let _ = helper.join();
         }
         done
     });
+    let mut done = done?;
+    if cancel.load(Ordering::Relaxed) {
+        return None;
+    }
     done.sort_unstable_by_key(|&(i, _)| i);
     let mut results = Vec::with_capacity(paths.len());
     let mut done = done.into_iter().peekable();
@@ -385,7 +478,7 @@ pub fn hash_files<P: AsRef<Path> + Sync>(
             None => results.push(hash_file(path.as_ref(), algorithm)),
         }
     }
-    results
+    Some(results)
 }
 
 /// `std::thread::available_parallelism`, asked once per process (it reads cgroup files).

@@ -18,6 +18,11 @@ mod tail;
 
 pub use error::IoError;
 pub use file::{open_file, path_exists};
-pub use hash::{FileHasher, HashAlgorithm, Hasher, hash_files};
+pub use hash::{
+    CHECK_CHUNK, FileHasher, HashAlgorithm, Hasher, hash_files, hash_files_interruptible,
+};
 pub use port::{find_free_port, port_is_free};
-pub use tail::{LastLines, read_last_n_lines, read_last_n_lines_in, read_last_n_lines_lossy};
+pub use tail::{
+    LastLines, read_last_n_lines, read_last_n_lines_in, read_last_n_lines_interruptible,
+    read_last_n_lines_lossy,
+};

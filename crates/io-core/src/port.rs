@@ -14,21 +14,32 @@ use nix::sys::socket::{AddressFamily, SockFlag, SockType, SockaddrIn, bind, sock
 use crate::IoError;
 
 /// A new IPv4 TCP socket (close-on-exec, like Python's), closed when dropped.
+/// An interrupted call is retried (PEP 475; Python's `socket.socket()` would raise).
 fn tcp_socket() -> io::Result<OwnedFd> {
-    socket(
-        AddressFamily::Inet,
-        SockType::Stream,
-        SockFlag::SOCK_CLOEXEC,
-        None,
-    )
-    .map_err(io::Error::from)
+    loop {
+        match socket(
+            AddressFamily::Inet,
+            SockType::Stream,
+            SockFlag::SOCK_CLOEXEC,
+            None,
+        ) {
+            Err(nix::errno::Errno::EINTR) => {}
+            other => return other.map_err(io::Error::from),
+        }
+    }
 }
 
 /// Bind `socket` to `0.0.0.0:port` (Python's `('', port)`), without `SO_REUSEADDR`.
 fn bind_any(socket: &OwnedFd, port: u16) -> io::Result<()> {
     let addr = SockaddrIn::from(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port));
-    // The descriptor stays open for as long as `socket` is borrowed.
-    bind(socket.as_raw_fd(), &addr).map_err(io::Error::from)
+    // The descriptor stays open for as long as `socket` is borrowed. An interrupted bind is
+    // retried: taking it for a busy port would skip a free one.
+    loop {
+        match bind(socket.as_raw_fd(), &addr) {
+            Err(nix::errno::Errno::EINTR) => {}
+            other => return other.map_err(io::Error::from),
+        }
+    }
 }
 
 /// Whether a fresh IPv4 TCP socket binds to `('', port)` (no `SO_REUSEADDR`).

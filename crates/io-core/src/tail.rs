@@ -102,6 +102,17 @@ pub fn read_last_n_lines(path: &Path, n: usize) -> Result<LastLines, IoError> {
 /// length and capacity reused: a caller that keeps it between calls avoids a fresh
 /// allocation, the page faults of a large one, and zeroing it, each time).
 pub fn read_last_n_lines_in(path: &Path, n: usize, storage: Vec<u8>) -> Result<LastLines, IoError> {
+    read_last_n_lines_interruptible(path, n, storage, &mut || false)
+}
+
+/// [`read_last_n_lines_in`] that can be stopped (Ctrl-C): `interrupted` is asked before each
+/// chunk read after the first, and [`IoError::Interrupted`] returned once it says yes.
+pub fn read_last_n_lines_interruptible(
+    path: &Path,
+    n: usize,
+    storage: Vec<u8>,
+    interrupted: &mut dyn FnMut() -> bool,
+) -> Result<LastLines, IoError> {
     if n == 0 {
         return Ok(LastLines {
             start: storage.len(),
@@ -113,7 +124,14 @@ pub fn read_last_n_lines_in(path: &Path, n: usize, storage: Vec<u8>) -> Result<L
     // `EISDIR`, and an empty size is checked too; only then is it told apart (see
     // `refuse_directory`), so the errors stay those of `open(path, 'rb')`.
     let mut file = open_unchecked(path)?;
-    let size = match file.seek(SeekFrom::End(0)) {
+    // An interrupted `lseek` is retried (PEP 475; Python's `f.seek` would raise).
+    let size = loop {
+        match file.seek(SeekFrom::End(0)) {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            other => break other,
+        }
+    };
+    let size = match size {
         Ok(size) if size > 0 => size,
         Ok(size) => {
             refuse_directory(&file, path)?;
@@ -124,7 +142,7 @@ pub fn read_last_n_lines_in(path: &Path, n: usize, storage: Vec<u8>) -> Result<L
             return Err(IoError::Read(err));
         }
     };
-    match last_lines_of(&file, size, n, storage) {
+    match last_lines_of(&file, size, n, storage, interrupted) {
         Err(IoError::Read(err)) => {
             refuse_directory(&file, path)?;
             Err(IoError::Read(err))
@@ -139,8 +157,9 @@ fn last_lines_of(
     size: u64,
     n: usize,
     mut storage: Vec<u8>,
+    interrupted: &mut dyn FnMut() -> bool,
 ) -> Result<LastLines, IoError> {
-    let start = read_tail(file, size, n, &mut storage).map_err(IoError::Read)?;
+    let start = read_tail(file, size, n, &mut storage, interrupted)?;
     let data = &storage[start..];
     let region = match (size, data.is_empty()) {
         (0, _) => None,
@@ -160,12 +179,21 @@ fn last_lines_of(
 /// were seen or the start of the file is reached. The bytes read, in file
 /// order, end up in `storage[start..]`; returns `start`. What `storage` held
 /// before is room to read into, not data.
-fn read_tail(file: &File, size: u64, n: usize, storage: &mut Vec<u8>) -> io::Result<usize> {
+fn read_tail(
+    file: &File,
+    size: u64,
+    n: usize,
+    storage: &mut Vec<u8>,
+    interrupted: &mut dyn FnMut() -> bool,
+) -> Result<usize, IoError> {
     let mut pos = size;
     let mut start = storage.len(); // the data read so far is storage[start..]
     let mut newlines = 0usize;
     let mut chunk_len = first_chunk(n);
     while pos > 0 && newlines <= n {
+        if pos < size && interrupted() {
+            return Err(IoError::Interrupted);
+        }
         let len = usize::try_from(pos).map_or(chunk_len, |pos| pos.min(chunk_len));
         if start < len {
             // Room at the front: grow, moving the data to the end.
@@ -176,7 +204,7 @@ fn read_tail(file: &File, size: u64, n: usize, storage: &mut Vec<u8>) -> io::Res
             start = new_len - data_len;
         }
         pos -= len as u64;
-        let read = read_at(file, pos, &mut storage[start - len..start])?;
+        let read = read_at(file, pos, &mut storage[start - len..start]).map_err(IoError::Read)?;
         if read < len {
             // The file shrank: keep what was read next to the data, like Python's
             // concatenation of a short chunk.
@@ -246,7 +274,7 @@ mod tests {
     fn lines_of(content: &[u8], size: u64, n: usize) -> Result<Vec<Vec<u8>>, IoError> {
         let mut file = tempfile::tempfile().unwrap();
         io::Write::write_all(&mut file, content).unwrap();
-        let lines = last_lines_of(&file, size, n, Vec::new())?;
+        let lines = last_lines_of(&file, size, n, Vec::new(), &mut || false)?;
         Ok(lines.iter().map(<[u8]>::to_vec).collect())
     }
 

@@ -188,3 +188,33 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_interrupted_tail_stops_between_chunks() {
+    let content: Vec<u8> = (0..200_000u32)
+        .flat_map(|i| format!("line {i}\n").into_bytes())
+        .collect();
+    let file = file_with(&content);
+    let mut asked = 0;
+    let err = sky_rs_io_core::read_last_n_lines_interruptible(
+        file.path(),
+        usize::MAX,
+        Vec::new(),
+        &mut || {
+            asked += 1;
+            true
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(err, IoError::Interrupted), "{err:?}");
+    assert_eq!(asked, 1, "asked before the second chunk, not the first");
+    // One chunk is enough for a few lines: never asked.
+    let lines = sky_rs_io_core::read_last_n_lines_interruptible(
+        file.path(),
+        2,
+        Vec::new(),
+        &mut || unreachable!(),
+    )
+    .unwrap();
+    assert_eq!(lines.len(), 2);
+}

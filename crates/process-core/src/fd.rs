@@ -22,8 +22,14 @@ pub const LOW_FD_LIMIT: i64 = 1024;
 /// The soft `RLIMIT_NOFILE` as Python's `resource.getrlimit` reports it: the `rlim_t` cast to
 /// a signed 64-bit integer, so `RLIM_INFINITY` reads as `-1`.
 pub fn soft_fd_limit() -> Result<i64, ProcessError> {
-    let (soft, _hard) = getrlimit(Resource::RLIMIT_NOFILE)
-        .map_err(|errno| ProcessError::ResourceLimit { errno })?;
+    // An interrupted call is retried (PEP 475; `resource.getrlimit` would raise).
+    let limits = loop {
+        match getrlimit(Resource::RLIMIT_NOFILE) {
+            Err(Errno::EINTR) => {}
+            other => break other,
+        }
+    };
+    let (soft, _hard) = limits.map_err(|errno| ProcessError::ResourceLimit { errno })?;
     // Wrapping on purpose: CPython casts rlim_t to `long long` the same way.
     Ok(soft as i64)
 }
@@ -43,23 +49,42 @@ pub(crate) fn is_dir(path: &Path) -> bool {
 }
 
 /// Opens a directory as glibc's `opendir` does, so failures carry `os.listdir`'s `errno`.
+/// Retried when interrupted (PEP 475; `os.listdir` itself raises `InterruptedError`).
 fn open_dir(path: &Path) -> Result<OwnedFd, Errno> {
     let flags = OFlag::O_RDONLY | OFlag::O_NONBLOCK | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
-    open(path, flags, Mode::empty())
+    loop {
+        match open(path, flags, Mode::empty()) {
+            Err(Errno::EINTR) => {}
+            other => return other,
+        }
+    }
 }
 
 /// Size of the `getdents64` buffer: glibc's `opendir` default, ~1,300 short names a call.
 const DIRENT_BUFFER: usize = 32 * 1024;
 
 /// Counts the entries of an open directory, `.` and `..` excluded, straight from the
-/// `getdents64` records: no name is copied or decoded.
-fn count_open_dir(dir: &OwnedFd) -> Result<u64, Errno> {
+/// `getdents64` records: no name is copied or decoded. `interrupted` is asked before each
+/// `getdents64` after the first; `Ok(None)` once it says stop. An interrupted `getdents64`
+/// is retried (PEP 475).
+fn count_open_dir(
+    dir: &OwnedFd,
+    interrupted: &mut dyn FnMut() -> bool,
+) -> Result<Option<u64>, Errno> {
     let mut buf = vec![0_u8; DIRENT_BUFFER];
     let mut count = 0;
+    let mut first = true;
     loop {
-        let filled = getdents64(dir.as_fd(), &mut buf)?;
+        if !first && interrupted() {
+            return Ok(None);
+        }
+        first = false;
+        let filled = match getdents64(dir.as_fd(), &mut buf) {
+            Err(Errno::EINTR) => continue,
+            other => other?,
+        };
         if filled == 0 {
-            return Ok(count);
+            return Ok(Some(count));
         }
         let mut records = &buf[..filled.min(buf.len())];
         // linux_dirent64: d_ino u64, d_off i64, d_reclen u16, d_type u8, d_name (NUL-ended).
@@ -85,12 +110,30 @@ pub fn count_dir_entries(path: &Path) -> Result<u64, ProcessError> {
         errno,
     };
     let dir = open_dir(path).map_err(list_error)?;
-    count_open_dir(&dir).map_err(list_error)
+    count_open_dir(&dir, &mut || false)
+        .map(Option::unwrap_or_default)
+        .map_err(list_error)
 }
 
 /// `len(os.listdir(path)) * 5`: the descriptors an rsync of this directory is assumed to need.
 pub fn estimate_fd_for_directory(path: &Path) -> Result<u64, ProcessError> {
     Ok(count_dir_entries(path)?.saturating_mul(FD_PER_ENTRY))
+}
+
+/// [`estimate_fd_for_directory`] that can be stopped (Ctrl-C on a huge directory):
+/// `interrupted` is asked between two `getdents64` calls, and the answer is `Ok(None)` once
+/// it says yes.
+pub fn estimate_fd_for_directory_interruptible(
+    path: &Path,
+    interrupted: &mut dyn FnMut() -> bool,
+) -> Result<Option<u64>, ProcessError> {
+    let list_error = |errno| ProcessError::ListDir {
+        path: path.to_path_buf(),
+        errno,
+    };
+    let dir = open_dir(path).map_err(list_error)?;
+    let count = count_open_dir(&dir, interrupted).map_err(list_error)?;
+    Ok(count.map(|n| n.saturating_mul(FD_PER_ENTRY)))
 }
 
 /// One file-mount source's need: `Some(estimate)` for a directory, `None` for anything else
@@ -105,8 +148,8 @@ pub fn fd_per_rsync(path: &Path) -> Result<Option<u64>, ProcessError> {
         errno,
     };
     match open_dir(path) {
-        Ok(dir) => count_open_dir(&dir)
-            .map(|n| Some(n.saturating_mul(FD_PER_ENTRY)))
+        Ok(dir) => count_open_dir(&dir, &mut || false)
+            .map(|n| Some(n.unwrap_or_default().saturating_mul(FD_PER_ENTRY)))
             .map_err(list_error),
         Err(Errno::ENOENT | Errno::ENOTDIR) => Ok(None),
         Err(errno) if is_dir(path) => Err(list_error(errno)),

@@ -21,8 +21,16 @@ use crate::sys::{fork_generation, tgkill_probe};
 /// any other error is returned. Zombies exist. `pid` must be positive: `kill` gives 0 and
 /// negative pids a meaning of their own (process groups), which callers must not reach.
 pub(crate) fn signal_probe(pid: i32) -> Result<bool, ProcessError> {
-    match kill(Pid::from_raw(pid), None) {
-        Ok(()) | Err(Errno::EPERM) => Ok(true),
+    // An interrupted call is retried (PEP 475; `os.kill` would raise `InterruptedError`).
+    let probe = loop {
+        match kill(Pid::from_raw(pid), None) {
+            Err(Errno::EINTR) => {}
+            other => break other,
+        }
+    };
+    match probe {
+        // `EACCES` too: Python's `PermissionError`, which psutil catches, is both.
+        Ok(()) | Err(Errno::EPERM | Errno::EACCES) => Ok(true),
         Err(Errno::ESRCH) => Ok(false),
         Err(errno) => Err(ProcessError::Signal { pid, errno }),
     }
@@ -92,7 +100,13 @@ impl ProcFs {
             return Ok(false);
         }
         if self.shows_own_namespace() {
-            match tgkill_probe(pid) {
+            let probe = loop {
+                match tgkill_probe(pid) {
+                    Err(Errno::EINTR) => {}
+                    other => break other,
+                }
+            };
+            match probe {
                 Err(Errno::ESRCH) => return Ok(false),
                 Ok(()) => return Ok(true),
                 Err(Errno::EPERM) => {
@@ -208,7 +222,10 @@ impl ProcFs {
             buf.resize(buf.capacity(), 0);
             let read = match file.read(&mut buf[start..]) {
                 Ok(n) => n,
-                Err(err) if err.kind() == ErrorKind::Interrupted => 0,
+                Err(err) if err.kind() == ErrorKind::Interrupted => {
+                    buf.truncate(start);
+                    continue;
+                }
                 Err(_) => return Ok(Tgid::Unknown),
             };
             buf.truncate(start + read);

@@ -106,3 +106,24 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_interrupted_count_stops_between_getdents_calls() {
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..5000 {
+        fs::File::create(tmp.path().join(format!("entry-number-{i:06}"))).unwrap();
+    }
+    let mut asked = 0;
+    let stopped =
+        sky_rs_process_core::estimate_fd_for_directory_interruptible(tmp.path(), &mut || {
+            asked += 1;
+            true
+        })
+        .unwrap();
+    assert_eq!(stopped, None);
+    assert_eq!(asked, 1);
+    let all =
+        sky_rs_process_core::estimate_fd_for_directory_interruptible(tmp.path(), &mut || false)
+            .unwrap();
+    assert_eq!(all, Some(25_000));
+}

@@ -73,7 +73,14 @@ pub fn cpu_count_override(
 /// `len(os.sched_getaffinity(0))`: the CPUs this thread may run on, which the kernel has
 /// already intersected with the active CPUs.
 pub(crate) fn affinity_cpu_count() -> Result<i64, SystemError> {
-    let set = sched_getaffinity(Pid::from_raw(0)).map_err(|errno| match errno {
+    // An interrupted call is retried (PEP 475; `os.sched_getaffinity` would raise).
+    let set = loop {
+        match sched_getaffinity(Pid::from_raw(0)) {
+            Err(nix::errno::Errno::EINTR) => {}
+            other => break other,
+        }
+    };
+    let set = set.map_err(|errno| match errno {
         // The kernel refuses a mask smaller than its number of possible CPUs.
         nix::errno::Errno::EINVAL => SystemError::AffinityMaskTooSmall,
         errno => SystemError::Os {

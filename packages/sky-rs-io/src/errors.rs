@@ -1,5 +1,5 @@
 //! The one mapping from [`IoError`] to the Python exception the caller sees.
-use pyo3::exceptions::{PyIndexError, PyOSError};
+use pyo3::exceptions::{PyIndexError, PyOSError, PyRuntimeError};
 use pyo3::prelude::*;
 use sky_rs_io_core::IoError;
 use sky_rs_py_support::os_error;
@@ -18,6 +18,8 @@ pub(crate) fn to_py_err(
     let (source, filename) = match err {
         IoError::NoFreePorts => return PyOSError::new_err(err.to_string()),
         IoError::FileEmptied => return PyIndexError::new_err(err.to_string()),
+        // Stopped by a raising signal handler, whose exception the caller raises instead.
+        IoError::Interrupted => return PyRuntimeError::new_err(err.to_string()),
         IoError::Open { source, .. } => (source, filename),
         IoError::Read(source) | IoError::Socket(source) => (source, None),
     };

@@ -23,7 +23,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyByteArray, PyBytes, PyInt, PyList, PyString};
 use sky_rs_io_core::{self as core, FileHasher, HashAlgorithm, IoError};
-use sky_rs_py_support::{Fallback, NativePath, native_path, raised_from};
+use sky_rs_py_support::{Fallback, NativePath, SignalCheck, native_path, raised_from};
 
 use crate::args::{Count, Given, exact_count};
 use crate::decode::Decoder;
@@ -44,9 +44,6 @@ thread_local! {
     /// the allocation (and the page faults of a fresh `mmap`) of every call.
     static TAIL_STORAGE: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
 }
-
-/// Bytes hashed with the GIL released between two checks for a pending signal (Ctrl-C).
-const HASH_SEGMENT: u64 = 64 * 1024 * 1024;
 
 /// Read the last `n` lines of a file.
 ///
@@ -98,13 +95,22 @@ fn read_last_n_lines<'py>(
     let path = native.path;
     // `None`: `os.path.exists` is false. Asked only when `n == 0` or the open failed: a file
     // that opens exists, which saves a `stat` on the common path.
+    let mut signals = SignalCheck::new();
     let outcome = py.detach(|| {
         let storage = TAIL_STORAGE.take();
-        let result = core::read_last_n_lines_in(&path, count, storage); // n == 0: no open
+        // n == 0: no open.
+        let result = core::read_last_n_lines_interruptible(&path, count, storage, &mut || {
+            signals.interrupted()
+        });
         let opened = count > 0 && !matches!(result, Err(IoError::Open { .. }));
         (opened || core::path_exists(&path)).then_some(result)
     });
     match outcome {
+        // A signal handler raised (Ctrl-C): its exception.
+        Some(Err(err @ IoError::Interrupted)) => Err(signals
+            .finish()
+            .err()
+            .unwrap_or_else(|| to_py_err(py, &err, None))),
         None => {
             let message = fstring(py, "File not found: {}", (file_path,))?;
             Err(PyAssertionError::new_err(message.unbind()))
@@ -261,26 +267,31 @@ fn hash_file<'py>(
         .map_err(|e| to_py_err(py, &e, filename))?;
     if algorithm
         .openssl_above()
-        .is_some_and(|above| job.size() > above)
+        .is_some_and(|above| job.size().is_none_or(|size| size > above))
     {
         // Long inputs of these algorithms hash faster in OpenSSL: hand the open file to a real
         // `hashlib` object (it behaves like ours, being the original).
         let (start, file) = job.into_parts();
         return feed_hashlib(py, &start, file, hash_alg);
     }
-    let (mut job, mut done) = py
-        .detach(|| {
-            let mut job = job;
-            let done = job.advance(HASH_SEGMENT)?;
-            Ok((job, done))
-        })
-        .map_err(|e| to_py_err(py, &e, filename))?;
-    while !done {
-        py.check_signals()?;
-        done = py
-            .detach(|| job.advance(HASH_SEGMENT))
-            .map_err(|e| to_py_err(py, &e, filename))?;
-    }
+    // Hashed with the GIL released, a chunk at a time; Ctrl-C is checked between chunks.
+    let mut signals = SignalCheck::new();
+    let finished = py.detach(|| {
+        let mut job = job;
+        loop {
+            if signals.interrupted() {
+                return Ok(None);
+            }
+            if job.advance(core::CHECK_CHUNK)? {
+                return Ok(Some(job));
+            }
+        }
+    });
+    let finished = finished.map_err(|e| to_py_err(py, &e, filename))?;
+    signals.finish()?;
+    let Some(job) = finished else {
+        return Err(PyRuntimeError::new_err("interrupted"));
+    };
     let hasher = job.finish();
     Ok(Bound::new(py, PyHash::new(hasher))?.into_any())
 }
@@ -312,7 +323,14 @@ fn hash_files<'py>(
     let hashes = match (algorithm, natives) {
         (Some(algorithm), Some(natives)) => {
             let paths: Vec<PathBuf> = natives.iter().map(|n| n.path.clone()).collect();
-            let results = py.detach(|| core::hash_files(&paths, algorithm));
+            let mut signals = SignalCheck::new();
+            let results = py.detach(|| {
+                core::hash_files_interruptible(&paths, algorithm, || signals.interrupted())
+            });
+            signals.finish()?;
+            let Some(results) = results else {
+                return Err(PyRuntimeError::new_err("interrupted"));
+            };
             let mut hashes = Vec::with_capacity(results.len());
             for (result, native) in results.into_iter().zip(&natives) {
                 let state = result.map_err(|e| to_py_err(py, &e, Some(&native.filename)))?;

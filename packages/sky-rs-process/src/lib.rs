@@ -19,7 +19,7 @@ use sky_rs_process_core::{
     low_fd_limit_message, max_workers, online_cpu_count, parallel_threads, soft_fd_limit,
     workers_below_thread_floor,
 };
-use sky_rs_py_support::{Fallback, os_error, utf8_str_path};
+use sky_rs_py_support::{Fallback, SignalCheck, os_error, utf8_str_path};
 
 /// The Python implementation this wheel accelerates; the route for exotic arguments.
 static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.process");
@@ -207,9 +207,20 @@ fn get_max_workers_for_file_mounts(
 #[pyfunction]
 fn estimate_fd_for_directory(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<u64> {
     match utf8_str_path(py, path) {
-        Some(p) => py
-            .detach(|| sky_rs_process_core::estimate_fd_for_directory(Path::new(&*p)))
-            .map_err(|err| to_py_err(py, &err, Some(path))),
+        Some(p) => {
+            // Ctrl-C is checked between `getdents64` calls (a huge directory takes a while).
+            let mut signals = SignalCheck::new();
+            let estimate = py.detach(|| {
+                sky_rs_process_core::estimate_fd_for_directory_interruptible(
+                    Path::new(&*p),
+                    &mut || signals.interrupted(),
+                )
+            });
+            let estimate = estimate.map_err(|err| to_py_err(py, &err, Some(path)))?;
+            signals.finish()?;
+            // `None` only when a handler raised, which `finish` returned.
+            Ok(estimate.unwrap_or_default())
+        }
         None => FALLBACK
             .function(py, "estimate_fd_for_directory")?
             .call1((path,))?
@@ -259,19 +270,30 @@ fn is_process_alive(py: Python<'_>, pid: &Bound<'_, PyAny>) -> PyResult<bool> {
     }
 }
 
-/// Probes the pending exact-int pids in one GIL release and fills their slots.
+/// Pids probed between two questions to [`SignalCheck`] (Ctrl-C): a few microseconds.
+const PROBES_PER_CHECK: usize = 16;
+
+/// Probes the pending exact-int pids in one GIL release, with the signal handlers run every
+/// few milliseconds (a long list stops at Ctrl-C), and fills their slots.
 fn flush_probes(py: Python<'_>, pending: &mut Vec<(usize, i32)>, out: &mut [bool]) -> PyResult<()> {
     if pending.is_empty() {
         return Ok(());
     }
+    let mut signals = SignalCheck::new();
     let answers = py.detach(|| {
-        pending
-            .iter()
-            .map(|&(_, pid)| PROC.is_process_alive(pid))
-            .collect::<Result<Vec<_>, _>>()
+        let mut answers = Vec::with_capacity(pending.len());
+        for (i, &(_, pid)) in pending.iter().enumerate() {
+            if i % PROBES_PER_CHECK == PROBES_PER_CHECK - 1 && signals.interrupted() {
+                return Ok(None);
+            }
+            answers.push(PROC.is_process_alive(pid)?);
+        }
+        Ok(Some(answers))
     });
     let answers = answers.map_err(|e| to_py_err(py, &e, None))?;
-    for (&(slot, _), alive) in pending.iter().zip(answers) {
+    signals.finish()?;
+    // `None` only when a handler raised, which `finish` returned.
+    for (&(slot, _), alive) in pending.iter().zip(answers.unwrap_or_default()) {
         out[slot] = alive;
     }
     pending.clear();

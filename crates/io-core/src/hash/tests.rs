@@ -197,3 +197,30 @@ fn file_hasher_in_segments() {
     whole.update(&content);
     assert_eq!(job.finish().digest(), whole.digest());
 }
+
+#[test]
+fn hash_files_interruptible_stops_every_worker_and_answers_none() {
+    let big = file_with(&vec![7u8; 8 * 1024 * 1024]);
+    let paths: Vec<PathBuf> = (0..6).map(|_| big.path().to_path_buf()).collect();
+    let mut asked = 0;
+    let stopped = super::hash_files_interruptible(&paths, HashAlgorithm::Sha256, || {
+        asked += 1;
+        asked > 2
+    });
+    assert!(stopped.is_none());
+    assert!(asked >= 3);
+    // Not interrupted: the same answers as `hash_files`.
+    let all = super::hash_files_interruptible(&paths, HashAlgorithm::Sha256, || false).unwrap();
+    let plain = hash_files(&paths, HashAlgorithm::Sha256);
+    assert_eq!(all.len(), plain.len());
+    for (a, b) in all.iter().zip(&plain) {
+        assert_eq!(a.as_ref().unwrap().digest(), b.as_ref().unwrap().digest());
+    }
+}
+
+#[test]
+fn a_long_file_of_unknown_size_hashes_with_the_largest_buffer() {
+    assert_eq!(super::buffer_len(None), super::MAX_BUFFER);
+    assert_eq!(super::buffer_len(Some(0)), super::UNKNOWN_SIZE_BUFFER);
+    assert_eq!(super::buffer_len(Some(10)), 11);
+}

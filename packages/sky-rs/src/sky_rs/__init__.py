@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 import threading
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from sky_rs._domains import DOMAINS, FUNCTIONS, REGISTRY
+from sky_rs._domains import DOMAINS, FUNCTIONS, REGISTRY, no_wheel_reason
 from sky_rs._install import InstallResult as InstallResult
 from sky_rs._install import install as install
 from sky_rs._install import uninstall as uninstall
@@ -84,6 +85,12 @@ def _disabled_domains() -> set[str]:
     return names & DOMAINS.keys()
 
 
+def _no_wheel() -> str | None:
+    """Why this platform has no sky-rs wheel at all (macOS, Windows, ...), or None."""
+    machine = os.uname().machine if hasattr(os, "uname") else None
+    return no_wheel_reason(sys.platform, machine)
+
+
 def _switched_off_reason(domain: str) -> str | None:
     """Why ``domain`` is on Python by the environment, or ``None`` (read once, at import)."""
     if _SWITCHED_OFF:
@@ -111,7 +118,9 @@ def _load(domain: str) -> dict[str, Any]:
                 functions = {name: getattr(module, name) for name in spec.functions}
             except ModuleNotFoundError as exc:
                 if exc.name is not None and spec.module.startswith(exc.name):
-                    entry["reason"] = f"not installed; {spec.install_hint} to accelerate it"
+                    entry["reason"] = _no_wheel() or (
+                        f"not installed; {spec.install_hint} to accelerate it"
+                    )
                 else:
                     entry["reason"] = f"import error: {type(exc).__name__}: {exc}"
             except Exception as exc:  # a broken wheel must never break sky_rs

@@ -27,7 +27,7 @@ class Function:
         self.skypilot_home = skypilot_home
         """The SkyPilot 0.14.1 module that defines it; ``None`` for the functions SkyPilot lacks."""
         self.extra = extra
-        """Beyond the twelve of the contract (the batch functions): no headline bench case."""
+        """Beyond the contract (the batch functions): no headline bench case."""
 
     def __repr__(self) -> str:
         return f"Function({self.name!r}, {self.domain!r}, {self.skypilot_home!r}, {self.extra})"
@@ -56,8 +56,8 @@ REGISTRY: dict[str, Function] = {f.name: f for f in _FUNCTIONS}
 FUNCTIONS: tuple[str, ...] = tuple(REGISTRY)
 """Every public function, in domain order."""
 
-TWELVE: tuple[str, ...] = tuple(f.name for f in _FUNCTIONS if not f.extra)
-"""The twelve functions of the contract (SPEC.md), in domain order."""
+CONTRACT: tuple[str, ...] = tuple(f.name for f in _FUNCTIONS if not f.extra)
+"""The functions of the contract (SPEC.md), in domain order: SkyPilot's, with their semantics."""
 
 SKYPILOT_HOMES: dict[str, tuple[str, ...]] = {
     home: tuple(f.name for f in _FUNCTIONS if f.skypilot_home == home)
@@ -94,6 +94,21 @@ class Domain:
     @property
     def install_hint(self) -> str:
         return f'pip install "sky-rs[{self.name}]"'
+
+
+WHEEL_PLATFORMS: dict[str, tuple[str, ...]] = {"linux": ("x86_64", "aarch64")}
+"""Where Rust wheels are published: ``sys.platform`` -> machines. The extras of the meta-package
+carry the same as an environment marker, so elsewhere ``sky-rs[all]`` is the meta-package alone."""
+
+
+def no_wheel_reason(platform: str, machine: str | None) -> str | None:
+    """Why no Rust wheel can be installed on this platform, or None where wheels exist."""
+    machines = WHEEL_PLATFORMS.get(platform)
+    if machines is None:
+        return f"no sky-rs wheel for {platform}; pure Python"
+    if machine is not None and machine not in machines:
+        return f"no sky-rs wheel for {platform} {machine}; pure Python"
+    return None
 
 
 DOMAINS: dict[str, Domain] = {

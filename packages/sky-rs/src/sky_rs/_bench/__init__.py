@@ -35,8 +35,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="benchmark only this function (all its cases); may be repeated",
     )
+    parser.add_argument(
+        "--wide",
+        action="store_true",
+        help="every column, however wide the table (by default optional columns are left out"
+        " to fit the terminal's width, or COLUMNS)",
+    )
     parser.add_argument("--json", metavar="PATH", help="write machine-readable results")
     parser.add_argument("--html", metavar="PATH", help="write a self-contained page with a chart")
+    parser.add_argument(
+        "--target",
+        type=float,
+        metavar="X",
+        help="draw a target speed-up of X (e.g. 6.5) on the --html chart, and record it in --json",
+    )
     parser.add_argument(
         "--gil",
         action=argparse.BooleanOptionalAction,
@@ -75,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
                 f" valid names: {', '.join(FUNCTIONS)}"
             )
         selected = set(args.only)
+    if args.target is not None and not args.target > 0:
+        return _error(f"--target {args.target:g}: must be a positive speed-up")
     for flag in ("json", "html"):
         path = getattr(args, flag)
         problem = path is not None and output_problem(path)
@@ -91,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
         quick=args.quick,
         json_path=args.json,
         html_path=args.html,
+        wide=args.wide,
+        target=args.target,
         meta=not args.only or "format_float" in selected,
         gil=args.gil if args.gil is not None else not args.only or bool(selected & _GIL_FUNCTIONS),
         argv=shlex.join(["sky-rs", *args.argv]),

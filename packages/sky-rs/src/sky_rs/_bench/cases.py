@@ -196,7 +196,7 @@ def _cgroup_file(v2: str, v1: str) -> str:
 
 
 # One entry per function: its cases, from the inputs. Headline cases (one per function of the
-# twelve) are the ones the summary averages and the syscall column counts.
+# contract) are the ones the summary averages and the syscall column counts.
 
 
 def _read_last_n_lines(data: Inputs) -> list[Case]:

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from sky_rs._bench import page, skypilot
 from sky_rs._bench.cases import build_cases, inputs
+from sky_rs._bench.record import Record
 from sky_rs._bench.report import (
     build_json,
     cpu_model,
@@ -22,7 +23,7 @@ from sky_rs._bench.report import (
     summarize,
     summary_lines,
 )
-from sky_rs._bench.runner import Record, Runner, no_overrides
+from sky_rs._bench.runner import Runner, no_overrides
 from sky_rs._bench.timing import Settings
 
 
@@ -81,6 +82,8 @@ def bench(
     quick: bool,
     json_path: str | None,
     html_path: str | None,
+    wide: bool,
+    target: float | None,
     meta: bool,
     gil: bool,
     argv: str,
@@ -128,6 +131,7 @@ def bench(
         lines.append(warning)
     document = build_json(records, settings, meta_result, gil_result, started, seconds)
     document["skypilot"] = sky_summary
+    document["target_speedup"] = target
     load = f" (load {started['load'][0]:.2f} at start)" if started["load"] else ""
     heading = (
         f"sky-rs bench ({document['mode']}, {seconds:.0f} s): {cpu_model()},"
@@ -135,7 +139,7 @@ def bench(
         f" Python {document['machine']['python_version']}; backends "
         + ", ".join(f"{d} {e['backend']}" for d, e in document["backends"]["domains"].items())
     )
-    print_report(records, lines, heading)
+    print_report(records, lines, heading, wide=wide)
     outputs: tuple[tuple[str | None, str, Callable[[], str]], ...] = (
         (json_path, "JSON", lambda: json.dumps(document, indent=2) + "\n"),
         (html_path, "HTML", lambda: page.render(records, document, lines)),

@@ -10,29 +10,30 @@ import math
 from html import escape
 from typing import Any
 
+from sky_rs._bench.record import Record
 from sky_rs._bench.report import EXPLANATION, FAR_FROM_FLOOR, NUMERIC, notes, table
-from sky_rs._bench.runner import Record
 from sky_rs._bench.timing import fmt_ns, fmt_ratio
 
-TARGET_SPEEDUP = 6.5
-"""Issue 13's goal (dashed line): the arithmetic mean speed-up of the twelve functions' headline
-cases against SkyPilot 0.14.1's own functions (that comparison is the SkyPilot table below the
-chart; the bars are against the fallback, whose times SkyPilot's match or exceed)."""
 MIN_BAR = 4.0
 """Pixels: a bar near 1x stays visible."""
 GOOD, BAD = "#2e7d5b", "#c4320a"
-LEGEND = (
-    f"Left: speed-up over the Python fallback; green where Rust is faster, red where slower."
-    f" The solid line is 1x (as fast as Python); the dashed line is the target"
-    f" {TARGET_SPEEDUP:g}x, the goal for the mean speed-up over the twelve functions (against"
-    f" SkyPilot 0.14.1's own functions: see its table); the dotted line is this run's"
-    f" arithmetic mean over the twelve headline cases, against the fallback."
-    f" Right: distance from the floor (Rust / floor; 1x = at the floor, the best possible);"
-    f" green within the limit, red beyond the dashed limit {FAR_FROM_FLOOR:g}x, where Rust"
-    f" spends more than twice what no implementation could avoid. A red distance bar is not a"
-    f" failure: the case can still be many times faster than Python."
-    f" ★ and bold: the headline case of each of the twelve functions."
-)
+
+
+def legend_text(target: float | None) -> str:
+    """What the chart's lines and marks mean; the target line only when ``--target`` set one."""
+    target_text = f" the dashed line is the target {target:g}x given by --target;" if target else ""
+    return (
+        f"Left: speed-up over the Python fallback; green where Rust is faster, red where slower."
+        f" The solid line is 1x (as fast as Python);{target_text} the dotted line is this run's"
+        f" arithmetic mean over the headline cases, against the fallback."
+        f" Right: distance from the floor (Rust / floor; 1x = at the floor, the best possible);"
+        f" green within the limit, red beyond the dashed limit {FAR_FROM_FLOOR:g}x, where Rust"
+        f" spends more than twice what no implementation could avoid. A red distance bar is not"
+        f" a failure: the case can still be many times faster than Python."
+        f" ★ and bold: the headline case of each function of the contract."
+    )
+
+
 ROW = 22
 LABEL_WIDTH = 360
 PANEL_WIDTH = 330
@@ -82,14 +83,14 @@ class LogScale:
         return self.x0 + (math.log10(value) - math.log10(self.low)) / span * PANEL_WIDTH
 
 
-def chart(records: list[Record]) -> str:
+def chart(records: list[Record], target: float | None = None) -> str:
     """Two aligned panels: speed-up over Python, and distance from the floor."""
     speedups = [r.speedup for r in records if r.speedup]
     headline = [r.speedup for r in records if r.speedup and r.case.headline]
     mean = sum(headline) / len(headline) if headline else None
     distances = [r.distance for r in records if r.distance]
     left = LABEL_WIDTH
-    speed = LogScale(speedups, 0.5, TARGET_SPEEDUP * 1.5, left)
+    speed = LogScale(speedups, 0.5, (target or 1.0) * 1.5, left)
     dist = LogScale(distances, 1.0, FAR_FROM_FLOOR * 2, left + PANEL_WIDTH + GAP)
     height = TOP + ROW * len(records) + 30
     width = left + 2 * PANEL_WIDTH + GAP + 70
@@ -116,9 +117,10 @@ def chart(records: list[Record]) -> str:
     # target's, so the two never overlap.
     lines = [
         (speed, 1.0, "", "", 0),
-        (speed, TARGET_SPEEDUP, f"target {TARGET_SPEEDUP:g}x", "4 3", TOP - 10),
         (dist, FAR_FROM_FLOOR, f"limit {FAR_FROM_FLOOR:g}x", "4 3", TOP - 10),
     ]
+    if target:
+        lines.append((speed, target, f"target {target:g}x", "4 3", TOP - 10))
     if mean:
         lines.append((speed, mean, f"mean {mean:.2f}x", "1 2", TOP - 22))
     for scale, value, text, dashes, label_y in lines:
@@ -159,14 +161,14 @@ def _bar(scale: LogScale, value: float | None, y: float, good: Any, base: float)
     )
 
 
-def _legend() -> str:
+def _legend(target: float | None) -> str:
     keys = (
         f'<span class="key" style="background:{GOOD}"></span>faster than Python / within'
         f" {FAR_FROM_FLOOR:g}x of the floor"
         f'<span class="key" style="background:{BAD}"></span>slower than Python / more than'
         f" {FAR_FROM_FLOOR:g}x from the floor"
     )
-    return f'<p class="legend note">{keys}</p><p class="note">{escape(LEGEND)}</p>'
+    return f'<p class="legend note">{keys}</p><p class="note">{escape(legend_text(target))}</p>'
 
 
 def _results_table(records: list[Record]) -> str:
@@ -237,8 +239,8 @@ def render(records: list[Record], document: dict[str, Any], lines: list[str]) ->
             f'<p class="meta">Command: <code>{escape(document["command"])}</code></p>',
             '<ul class="summary">' + "".join(f"<li>{escape(li)}</li>" for li in lines) + "</ul>",
             "<h2>Speed-up and distance from the floor</h2>",
-            chart(records),
-            _legend(),
+            chart(records, document.get("target_speedup")),
+            _legend(document.get("target_speedup")),
             "<h2>Results</h2>",
             _results_table(records),
             f'<p class="note">{escape(EXPLANATION)}</p>',

@@ -8,24 +8,28 @@ import reprlib
 import ssl
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sky_rs
 from sky_rs._bench import skypilot
 from sky_rs._bench.cases import usable_cores
-from sky_rs._bench.runner import Record, arithmetic_mean, geometric_mean
+from sky_rs._bench.layout import layout, wrap
+from sky_rs._bench.record import Record, arithmetic_mean, geometric_mean
 from sky_rs._bench.timing import Settings, fmt_ns, fmt_ratio
-from sky_rs._domains import TWELVE
+from sky_rs._domains import CONTRACT
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _SHORT = reprlib.Repr()
 _SHORT.maxstring = _SHORT.maxother = 60
-HEADLINE_FUNCTIONS = TWELVE
-"""The batch functions beyond the twelve are measured, but outside the headline means."""
+HEADLINE_FUNCTIONS = CONTRACT
+"""The batch functions beyond the contract are measured, but outside the headline means."""
 FAR_FROM_FLOOR = 2.0
 EXPLANATION = (
     "Times per call: min of the repeats (medians in the JSON). speed-up = Python / Rust,"
     " distance = Rust / floor (a floor is a lower bound: never under 1);"
-    " * marks the headline case of each of the twelve functions;"
+    " * marks the headline case of each function of the contract;"
     " syscalls Py/Rust = system calls per call (strace; - when not counted), headline cases;"
     " SkyPilot, SkyPilot +install() = SkyPilot's own function through its module, before and"
     " after sky_rs.install(), headline cases;"
@@ -170,7 +174,7 @@ def summary_lines(
         lines = [_group_line("Headline cases", what, headline)]
     else:
         lines = [
-            "Headline cases: none selected (the twelve functions have one each;"
+            "Headline cases: none selected (the functions of the contract have one each;"
             " the selected ones are not among them)"
         ]
     what = (
@@ -363,53 +367,45 @@ def build_json(
     }
 
 
-def _widths(header: list[str], rows: list[list[str]], width: int) -> list[int]:
-    """Column widths that fit ``width``: the function names (and the mark) always in full;
-    the case column, then the numbers (and their headers), wrap when there is not room."""
-
-    def word(text: str) -> int:
-        return max((len(w) for w in text.split()), default=0)
-
-    widths = [max([word(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
-    least = [
-        widths[i] if h in ("", "function") else max(word(r[i]) for r in rows)
-        for i, h in enumerate(header)
-    ]
-    excess = sum(widths) + len(widths) - 1 - width
-    order = sorted(range(len(header)), key=lambda i: header[i] != "case")
-    for i in order:
-        if excess <= 0:
-            break
-        cut = min(excess, widths[i] - least[i])
-        widths[i] -= cut
-        excess -= cut
-    return widths
-
-
-def print_report(records: list[Record], lines: list[str], heading: str) -> None:
-    """The table, notes and summary lines. Widths are set here, not by rich: rich would cut
-    a function name short to make room (issue 15); here only the other columns wrap."""
-    from rich import box
+def print_report(
+    records: list[Record],
+    lines: list[str],
+    heading: str,
+    *,
+    wide: bool = False,
+    console: Console | None = None,
+) -> None:
+    """The table, notes and summary lines, fitted to the console's width (see :mod:`.layout`):
+    no number split from its unit, no header word cut, every case on one line, and text
+    wrapped at word boundaries. ``wide`` keeps every column, however wide the table."""
     from rich.console import Console
-    from rich.table import Table
+    from rich.text import Text
 
-    console = Console(highlight=False, markup=False)
+    console = console or Console(highlight=False, markup=False)
+    width = console.width
     header, rows = table(records)
-    grid = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=0, title=None)
-    for column, width in zip(header, _widths(header, rows, console.width)):
-        grid.add_column(
-            column, justify="right" if column in NUMERIC else "left", width=width, overflow="fold"
+    fitted = layout(
+        header, rows, NUMERIC, [r.case.headline for r in records], width=width, wide=wide
+    )
+
+    def say(text: str, indent: str = "") -> None:
+        for line in wrap(text, width, indent):
+            console.print(Text(line), soft_wrap=True)
+
+    say(heading, "  ")
+    for row in fitted.lines:
+        console.print(Text(row.text, style="bold" if row.strong else ""), soft_wrap=True)
+    if fitted.omitted:
+        say(
+            f"Left out to fit {width} columns: {', '.join(fitted.omitted)}"
+            " (--wide shows every column; --json writes every figure)",
+            "  ",
         )
-    for row, record in zip(rows, records):
-        grid.add_row(*row, style="bold" if record.case.headline else None)
-    soft = not console.is_terminal
-    console.print(heading, soft_wrap=soft)
-    console.print(grid)
-    console.print(EXPLANATION, soft_wrap=soft)
+    say(EXPLANATION, "  ")
     annotated = [(label(r), notes(r)) for r in records if notes(r)]
     if annotated:
-        console.print("Notes:")
+        say("Notes:")
         for name, text in annotated:
-            console.print(f"  {name}: {text}", soft_wrap=soft)
+            say(f"  {name}: {text}", "    ")
     for line in lines:
-        console.print(line, soft_wrap=soft)
+        say(line, "  ")

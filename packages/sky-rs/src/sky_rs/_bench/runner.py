@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
 from types import ModuleType
 from typing import Any
 
@@ -20,6 +19,7 @@ import sky_rs
 from sky_rs import fallback
 from sky_rs._bench import skypilot
 from sky_rs._bench.cases import MIB, Case, HashWork, Inputs, human_bytes, usable_cores
+from sky_rs._bench.record import Component, Record
 from sky_rs._bench.timing import (
     Measurable,
     Settings,
@@ -44,73 +44,6 @@ NO_FLOOR_HINT = (
     "it is the repository's dev-only bench extension (never published);"
     " `uv sync` in a clone of sky-rs builds and installs it"
 )
-
-
-@dataclass
-class Component:
-    """One term of a floor."""
-
-    name: str
-    ns: float | None
-    """This term's share of the floor (per-call time times scale), or None if unmeasured."""
-    source: str
-    each_ns: float | None = None
-    scale: float = 1.0
-    timing: Timing | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        timing = self.timing.to_json() if self.timing else None
-        return {**{f.name: getattr(self, f.name) for f in fields(self)}, "timing": timing}
-
-
-@dataclass
-class Record:
-    """The measurements of one case."""
-
-    case: Case
-    python: Timing
-    rust: Timing | None
-    rust_status: str
-    """``rust``, or why there is no Rust number."""
-    components: list[Component] = field(default_factory=list)
-    floor_status: str = "complete"
-    floor_note: str = ""
-    """Set when the floor was re-measured or clamped (a floor is a lower bound)."""
-    references: dict[str, Timing] = field(default_factory=dict)
-    syscalls: dict[str, float | None] = field(default_factory=dict)
-    """System calls per call by backend (``python``, ``rust``), headline cases only."""
-    skypilot: dict[str, Timing] = field(default_factory=dict)
-    """SkyPilot's own function, ``original`` and ``installed`` (see :mod:`.skypilot`)."""
-    skypilot_note: str = ""
-
-    @property
-    def measured_floor_ns(self) -> float | None:
-        if self.floor_status != "complete":
-            return None
-        return sum(c.ns for c in self.components if c.ns is not None)
-
-    @property
-    def floor_ns(self) -> float | None:
-        """The measured floor, never above Rust's time: no implementation beats a floor."""
-        floor = self.measured_floor_ns
-        if floor is not None and self.rust is not None:
-            return min(floor, self.rust.min_ns)
-        return floor
-
-    @property
-    def speedup(self) -> float | None:
-        return self.python.min_ns / self.rust.min_ns if self.rust else None
-
-    @property
-    def distance(self) -> float | None:
-        floor = self.floor_ns
-        return self.rust.min_ns / floor if self.rust and floor else None
-
-    @property
-    def ceiling(self) -> float | None:
-        """The best speed-up any implementation could reach here: Python / floor."""
-        floor = self.floor_ns
-        return self.python.min_ns / floor if floor else None
 
 
 def load_floor() -> tuple[ModuleType | None, str]:
@@ -411,11 +344,3 @@ def _hash_component(work: HashWork, openssl: Timing, rust: Timing) -> Component:
         rates[best] * work.total_bytes,
         work.scale,
     )
-
-
-def geometric_mean(values: list[float]) -> float | None:
-    return statistics.geometric_mean(values) if values else None
-
-
-def arithmetic_mean(values: list[float]) -> float | None:
-    return statistics.fmean(values) if values else None

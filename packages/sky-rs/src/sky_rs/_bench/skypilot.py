@@ -24,12 +24,12 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable
 
 import sky_rs
+from sky_rs._bench.record import Record, arithmetic_mean, geometric_mean
 from sky_rs._bench.timing import Measurable, Timing, call_measurable, fmt_ns, fmt_ratio
 from sky_rs._domains import REGISTRY, SKYPILOT_HOMES
 
 if TYPE_CHECKING:
     from sky_rs._bench.cases import Case
-    from sky_rs._bench.runner import Record
 
 INSTALL_HINT = "`uv sync` installs it in the dev venv (the `skypilot` dependency group)"
 ORIGINAL, INSTALLED = "original", "installed"
@@ -145,8 +145,6 @@ def record_fields(record: Record) -> dict[str, Any]:
 
 
 def _means(values: list[float]) -> dict[str, float | None]:
-    from sky_rs._bench.runner import arithmetic_mean, geometric_mean
-
     return {"arithmetic_mean": arithmetic_mean(values), "geometric_mean": geometric_mean(values)}
 
 

@@ -6,6 +6,7 @@ behaviour) written in Python; the ``sky-rs-io`` wheel must behave the same.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import socket
@@ -83,6 +84,8 @@ def read_last_n_lines(
                 pos -= size
                 f.seek(pos)
                 chunk = f.read(size)
+                if chunk is None:
+                    raise _would_block()
                 chunks.append(chunk)
                 newlines += chunk.count(b"\n")
             lines = b"".join(reversed(chunks)).split(b"\n")
@@ -95,6 +98,13 @@ def read_last_n_lines(
             return result
     except OSError as e:
         raise RuntimeError(f"Failed to read last {n} lines from {file_path}: {e}") from e
+
+
+def _would_block() -> BlockingIOError:
+    """The error of a read that found no data on a non-blocking file (``EAGAIN``), where the
+    buffered reader returns ``None``: SkyPilot then hashes only what it read so far (a wrong
+    digest) or fails on ``None.count``; both backends of sky-rs raise (docs/SPEC.md)."""
+    return BlockingIOError(errno.EAGAIN, os.strerror(errno.EAGAIN))
 
 
 def hash_file(path: StrPath, hash_alg: str) -> HashObject:
@@ -110,6 +120,8 @@ def hash_file(path: StrPath, hash_alg: str) -> HashObject:
         view = memoryview(buf)
         while size := f.readinto(buf):
             file_hash.update(view[:size])
+        if size is None:
+            raise _would_block()
         return file_hash
 
 

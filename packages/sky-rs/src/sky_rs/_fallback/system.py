@@ -18,6 +18,7 @@ with :func:`_set_roots`; the Rust wheel has the same function.
 
 from __future__ import annotations
 
+import errno
 import os
 from typing import Union
 
@@ -134,8 +135,14 @@ def _is_cgroup_v2() -> bool:
 
 
 def _read_text(path: str) -> str:
-    with open(path, encoding="utf-8") as f:
-        return f.read()
+    # Bytes, decoded here: a read that finds no data on a non-blocking file returns None,
+    # which is a read error (no limit), not a TypeError. Newlines are not translated: every
+    # caller splits on whitespace.
+    with open(path, "rb") as f:
+        data = f.read()
+    if data is None:
+        raise BlockingIOError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+    return data.decode("utf-8")
 
 
 def _cgroup_cpu_limit() -> float | None:

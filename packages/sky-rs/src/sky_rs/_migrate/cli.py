@@ -22,7 +22,7 @@ INSTALL_INSTEAD = (
 )
 
 EPILOG = """\
-Rewrites, for the twelve functions sky-rs provides (other names are left alone):
+Rewrites, for the functions of SkyPilot that sky-rs provides (other names are left alone):
   from sky.utils.common_utils import hash_file, x   ->  from sky.utils.common_utils import x
                                                       from sky_rs import hash_file
   common_utils.hash_file(...)                       ->  sky_rs.hash_file(...)
@@ -37,7 +37,7 @@ call's parenthesis are re-aligned, and `import sky_rs` goes in sorted position. 
 walked for *.py files, skipping .git, virtualenvs, site-packages, node_modules, __pycache__,
 .tox and build directories. --check and --diff can be combined.
 
-the twelve functions:
+the functions of SkyPilot that sky-rs provides:
 {functions}
 
 exit status:

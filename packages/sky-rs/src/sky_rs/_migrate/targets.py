@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from sky_rs._domains import REGISTRY, SKYPILOT_HOMES, TWELVE
+from sky_rs._domains import CONTRACT, REGISTRY, SKYPILOT_HOMES
 
 # sky-rs additions with no fixed SkyPilot home: migrated from either module.
 SKY_RS_ADDITIONS: tuple[str, ...] = tuple(
     f.name for f in REGISTRY.values() if f.skypilot_home is None and not f.extra
 )
 
-MIGRATED: tuple[str, ...] = TWELVE
-"""The twelve functions this command moves onto ``sky_rs``; nothing else is touched."""
+MIGRATED: tuple[str, ...] = CONTRACT
+"""The functions this command moves onto ``sky_rs``; nothing else is touched."""
 
 MIGRATABLE: dict[str, frozenset[str]] = {
     module: frozenset((*names, *SKY_RS_ADDITIONS)) for module, names in SKYPILOT_HOMES.items()
@@ -23,7 +23,7 @@ TARGETS: dict[str, str] = {
 
 
 def mentions_targets(source: str | bytes) -> bool:
-    """Cheap pre-filter: every route to the twelve functions spells one of the module names."""
+    """Cheap pre-filter: every route to these functions spells one of the module names."""
     if isinstance(source, bytes):
         source = source.decode("latin-1")  # enough to find ASCII names in any ASCII superset
     return any(m in source for m in MODULE_NAMES) and any(f in source for f in MIGRATED)

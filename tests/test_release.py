@@ -1,0 +1,39 @@
+"""``scripts/release.py``: versions and the meta-package's ranges, read with ``packaging``."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "release.py"
+
+
+def _release() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("release", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bump() -> None:
+    release = _release()
+    assert release.bump("0.1.9", "patch") == "0.1.10"
+    assert release.bump("0.1.9", "minor") == "0.2.0"
+    assert release.bump("0.1.9", "major") == "1.0.0"
+    assert release.bump("1.2", "patch") == "1.2.1"
+    assert release.bump("0.1.0", "0.3.0rc1") == "0.3.0rc1"
+    with pytest.raises(SystemExit, match="neither major/minor/patch"):
+        release.bump("0.1.0", "sideways")
+
+
+def test_the_meta_range_is_read_through_its_marker() -> None:
+    release = _release()
+    for package in release.DOMAIN_PACKAGES:
+        specifiers = release.meta_range(package)
+        current = release.read_version(package)
+        assert release.admits(specifiers, current), (package, str(specifiers))
+        assert not release.admits(specifiers, release.bump(current, "major"))
