@@ -23,9 +23,6 @@ make --no-print-directory install
 step "make lint: cargo fmt --check, clippy -D warnings, ruff, ruff format --check, mypy --strict"
 make --no-print-directory lint
 
-step "SkyPilot's release wheels for the fingerprint tests (downloaded once, then cached)"
-uv run --locked python scripts/skypilot_fingerprints.py --download
-
 step "make test: cargo test (the pure-Rust cores), then pytest on the Rust backend and the Python fallback"
 make --no-print-directory test
 
