@@ -22,6 +22,7 @@ lint: ## cargo fmt --check, clippy -D warnings, ruff, ruff format --check, mypy 
 .PHONY: test
 test: ## The fast inner loop: cargo test and pytest (no lints, no install proof)
 	cargo test --workspace --locked
+	uv run --locked python scripts/skypilot_fingerprints.py --download
 	uv run --locked pytest
 
 .PHONY: all

@@ -318,6 +318,9 @@ run_one() { # version -> prints "result" fields into RESULTS
         "$dir/sky-rs/deselected.txt"
     mkdir -p "$dir/sky-rs/src"
     cp -a "$ROOT/dist" "$dir/sky-rs/dist"
+    # SkyPilot's release wheels, read as zip files by tests/test_fingerprint.py (no network there).
+    rm -rf "$dir/sky-rs/skypilot-wheels"
+    cp -a "${SKY_RS_SKYPILOT_WHEELS:-$HOME/.cache/sky-rs/skypilot-wheels}" "$dir/sky-rs/skypilot-wheels"
     tar -C "$ROOT" -c --exclude=__pycache__ --exclude='*.so' --exclude=.pytest_cache \
         tests docs scripts crates packages bench pyproject.toml Cargo.toml Cargo.lock \
         | tar -C "$dir/sky-rs/src" -x
@@ -326,7 +329,8 @@ run_one() { # version -> prints "result" fields into RESULTS
     if ! in_chroot "$dir" sh -c "command -v $py" >/dev/null; then
         echo "$suite has no $py" >&2
         status=missing
-    elif ! in_chroot "$dir" env MARK="$mark" TESTS="$tests" bash -c "$INNER" bash "$py"; then
+    elif ! in_chroot "$dir" env MARK="$mark" TESTS="$tests" \
+        SKY_RS_SKYPILOT_WHEELS=/sky-rs/skypilot-wheels bash -c "$INNER" bash "$py"; then
         status=FAILED
     fi
     counts=$(python3 - "$dir/sky-rs/$py.xml" <<'PY'

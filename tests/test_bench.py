@@ -406,6 +406,7 @@ def test_an_active_install_is_undone_for_the_run_and_redone_after() -> None:
     try:
         with skypilot_module.originals():
             assert common_utils.format_float is original
+        assert common_utils.format_float(2.5) == "2.5"  # the first call decides: sky-rs's
         assert common_utils.format_float is sky_rs.format_float
     finally:
         sky_rs.uninstall()

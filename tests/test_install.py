@@ -28,14 +28,18 @@ PTH = PURELIB / "zz_sky_rs_install.pth"
 ALL_NAMES = {module: sorted(names) for module, names in SKYPILOT_HOMES.items()}
 SKY_VARS = ("SKY_RS_INSTALL", "SKY_RS_USE_RUST", "SKYPILOT_USE_RUST", "SKY_RS_DISABLE")
 
-# Prints, per SkyPilot module, which accelerated names are the sky_rs functions.
+# ours(): per SkyPilot module, which accelerated names are the sky_rs functions, once every
+# name is decided (reading get_backend_info() decides them); bound(): the same, as they are now.
 REPORT = """
 import json, sys
 import sky_rs
 from sky_rs._domains import SKYPILOT_HOMES
-def ours():
+def bound():
     return {m: sorted(n for n in names if getattr(sys.modules[m], n, None) is getattr(sky_rs, n))
             for m, names in SKYPILOT_HOMES.items() if m in sys.modules}
+def ours():
+    sky_rs.get_backend_info()
+    return bound()
 """
 
 
@@ -46,10 +50,14 @@ def child_env(**values: str) -> dict[str, str]:
 
 
 def run_python(
-    code: str, *, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+    code: str,
+    *,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    argv: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, *args, "-c", REPORT + textwrap.dedent(code)],
+        [sys.executable, *args, "-c", REPORT + textwrap.dedent(code), *argv],
         env=child_env() if env is None else env,
         capture_output=True,
         text=True,
@@ -86,7 +94,7 @@ def test_install_before_import_patches_through_the_hook_and_never_imports_skypil
     )
     imported, patched, pending, now, hash_file_is_ours, info = out
     assert imported is False
-    assert patched == {}
+    assert patched == ALL_NAMES  # read after the import: the result tells what is true then
     assert pending == ALL_NAMES
     assert now == ALL_NAMES
     assert hash_file_is_ours is True
@@ -101,13 +109,14 @@ def test_install_after_import_patches_at_once_idempotently_and_uninstall_restore
         import sky.utils.common_utils as c, sky.utils.subprocess_utils as s
         from sky_rs._install import _SkyPilotFinder
         first, second = sky_rs.install(), sky_rs.install()
+        first_patched, second_patched = first.patched, second.patched  # read: decided now
         finders = sum(isinstance(f, _SkyPilotFinder) for f in sys.meta_path)
         after_install = ours()
         c.format_float = user = lambda num, precision=1: "mine"  # a user's own rebinding
         restored = sky_rs.uninstall()
         homes = {m: sorted(n for n in names if getattr(sys.modules[m], n).__module__ == m)
                  for m, names in SKYPILOT_HOMES.items()}
-        print(json.dumps([first.patched, second.patched, first.pending, finders, after_install,
+        print(json.dumps([first_patched, second_patched, first.pending, finders, after_install,
                           restored, homes, c.format_float is user, ours(),
                           sky_rs.get_backend_info()["skypilot"]["installed"],
                           c.base36_encode("ff"), s.get_parallel_threads(None) >= 4]))
@@ -199,49 +208,177 @@ def fake_skypilot(root: Path, version: str) -> Path:
     return root
 
 
-VERSION_SCENARIO = """
+CODE_SCENARIO = """
 import warnings
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    refused = sky_rs.install()
+    first = sky_rs.install()
     import sky.utils.common_utils as c
-after_import = ours()
-refused_info = sky_rs.get_backend_info()["skypilot"]
-forced = sky_rs.install(force=True)
-mine = [(w.category.__name__, str(w.message)) for w in caught if "sky_rs" in str(w.message)]
-print(json.dumps([mine, refused.pending,
-                  after_import, refused_info, forced.patched, forced.reason, ours()]))
+    after_import = ours()
+    info = sky_rs.get_backend_info()["skypilot"]
+    forced = sky_rs.install(force=True)
+    forced_patched, forced_reason = forced.patched, forced.reason
+mine = [(w.category.__name__, str(w.message)) for w in caught if "sky-rs" in str(w.message)]
+print(json.dumps([mine, first.pending, after_import, info, forced_patched, forced_reason, ours()]))
 """
 
 
-def test_a_version_outside_0_14_warns_and_patches_nothing_unless_forced(tmp_path: Path) -> None:
-    root = fake_skypilot(tmp_path, "0.15.0")
-    out = result_of(VERSION_SCENARIO, env=child_env(PYTHONPATH=str(root)))
+def test_code_that_differs_is_kept_with_a_warning_naming_it_unless_forced(tmp_path: Path) -> None:
+    root = fake_skypilot(tmp_path, "0.14.1")  # the right version number, other code
+    out = result_of(CODE_SCENARIO, env=child_env(PYTHONPATH=str(root)))
     caught, pending, after_import, info, forced, reason, now = out
     assert len(caught) == 1
     category, message = caught[0]
     assert category == "RuntimeWarning"
-    assert "0.15.0" in message and "0.14.x" in message and "force=True" in message
-    assert pending == ALL_NAMES  # the version is checked only once SkyPilot is imported
+    for name in ("base36_encode", "format_float"):
+        assert f"{name} differs from the verified code (SkyPilot 0.14.1)" in message
+    assert "force=True" in message
+    assert pending == ALL_NAMES
     assert after_import == {"sky.utils.common_utils": []}
-    assert info["patched"] is False and info["version"] == "0.15.0"
-    assert "nothing patched" in info["reason"]
+    assert info["patched"] is False and info["version"] == "0.14.1"
+    assert info["functions"]["format_float"].startswith("kept: format_float differs")
+    assert info["functions"]["hash_file"] == "not patched"
     assert forced == {"sky.utils.common_utils": ["base36_encode", "format_float"]}
-    assert "patched anyway" in reason and "not defined: sky.utils.common_utils.hash_file" in reason
+    assert "not defined: sky.utils.common_utils.hash_file" in reason
     assert now == {"sky.utils.common_utils": ["base36_encode", "format_float"]}
 
 
+def sourceless(root: Path) -> Path:
+    """Replace the fake SkyPilot's common_utils.py by its .pyc (an install without sources)."""
+    import py_compile
+
+    source = root / "sky" / "utils" / "common_utils.py"
+    py_compile.compile(str(source), cfile=str(source.with_suffix(".pyc")), doraise=True)
+    source.unlink()
+    return root
+
+
+@pytest.mark.parametrize(("version", "patched"), [("0.14.1", True), ("0.15.0", False)])
+def test_without_sources_the_version_decides(tmp_path: Path, version: str, patched: bool) -> None:
+    root = sourceless(fake_skypilot(tmp_path, version))
+    code = """
+    import warnings
+    warnings.simplefilter("ignore")
+    sky_rs.install()
+    import sky.utils.common_utils
+    info = sky_rs.get_backend_info()["skypilot"]
+    print(json.dumps([ours(), info["functions"]["format_float"]]))
+    """
+    now, outcome = result_of(code, env=child_env(PYTHONPATH=str(root)))
+    names = ["base36_encode", "format_float"] if patched else []
+    assert now == {"sky.utils.common_utils": names}
+    if not patched:
+        assert "source cannot be read" in outcome and "0.15.0 is not 0.14.x" in outcome
+
+
 @pytest.mark.skypilot
-def test_a_version_mismatch_on_the_real_skypilot(tmp_path: Path) -> None:
-    code = "sky_rs._install.skypilot_version = lambda: '0.13.2'\n" + VERSION_SCENARIO
-    caught, _, after_import, _, forced, _, now = result_of(code)
-    assert [c for c, _ in caught] == ["RuntimeWarning"]
-    assert "0.13.2" in caught[0][1]
-    assert after_import["sky.utils.common_utils"] == []
-    assert all(names == [] for names in after_import.values())
-    common = ALL_NAMES["sky.utils.common_utils"]
-    assert sorted(forced["sky.utils.common_utils"]) == common
-    assert now["sky.utils.common_utils"] == common
+def test_version_metadata_of_1_0_0_dev0_with_the_code_of_0_14_1_patches_all_ten(
+    tmp_path: Path,
+) -> None:
+    dist = tmp_path / "skypilot-1.0.0.dev0.dist-info"  # found before the real one on sys.path
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: skypilot\nVersion: 1.0.0.dev0\n")
+    code = """
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sky_rs.install()
+        import sky.utils.common_utils, sky.utils.subprocess_utils
+        info = sky_rs.get_backend_info()["skypilot"]
+    mine = [str(w.message) for w in caught if "sky-rs" in str(w.message)]
+    print(json.dumps([ours(), info["version"], sorted(set(info["functions"].values())), mine]))
+    """
+    now, version, outcomes, warned = result_of(code, env=child_env(PYTHONPATH=str(tmp_path)))
+    assert version == "1.0.0.dev0"
+    assert warned == []
+    assert now == ALL_NAMES
+    assert outcomes == ["patched"]
+
+
+TAMPERED = """
+import importlib.abc, importlib.util, warnings
+class Tampered(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "sky.utils.subprocess_utils":
+            return importlib.util.spec_from_file_location(name, sys.argv[1])
+sys.meta_path.insert(0, Tampered())
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    sky_rs.install()
+    import sky.utils.common_utils, sky.utils.subprocess_utils as s
+    now = ours()
+mine = [str(w.message) for w in caught if "sky-rs" in str(w.message)]
+info = sky_rs.get_backend_info()["skypilot"]
+print(json.dumps([now, mine, info["functions"], s.__file__ == sys.argv[1]]))
+"""
+
+
+@pytest.mark.skypilot
+def test_a_changed_constant_in_a_helper_keeps_only_the_names_that_use_it(tmp_path: Path) -> None:
+    import sky.utils.subprocess_utils as real
+
+    text = Path(real.__file__).read_text()
+    old = "    if cloud_str and cloud_str.lower() == 'kubernetes':\n        return 4\n"
+    assert text.count(old) == 1
+    tampered = tmp_path / "subprocess_utils.py"
+    tampered.write_text(text.replace(old, old.replace("return 4", "return 8")))
+    now, warned, functions, used = result_of(TAMPERED, args=(), argv=(str(tampered),))
+    assert used is True
+    kept = ["get_max_workers_for_file_mounts", "get_parallel_threads"]
+    assert now == {**ALL_NAMES, "sky.utils.subprocess_utils": []}
+    # SkyPilot's import calls get_parallel_threads: that first call warns for it, and deciding
+    # the rest (get_backend_info) for get_max_workers_for_file_mounts.
+    assert all(any(f"{name} differs from the verified code" in w for w in warned) for name in kept)
+    others = [n for names in ALL_NAMES.values() for n in names if n not in kept]
+    assert not any(f"{name} differs" in w for w in warned for name in others)
+    assert {n for n, outcome in functions.items() if outcome != "patched"} == set(kept)
+
+
+@pytest.mark.skypilot
+def test_lazy_nothing_is_decided_before_a_call_and_one_call_binds_sky_rs() -> None:
+    out = result_of(
+        """
+        sky_rs.install()
+        import sky.utils.common_utils as c, sky.utils.subprocess_utils as s
+        modules = sorted(m for m in sys.modules if m.startswith("sky_rs"))
+        before = bound()
+        wrapped = c.format_float.__wrapped__.__module__
+        c.format_float(2.5); c.base36_encode("ff"); c.truncate_long_string("a b", 1)
+        c.get_cpu_count(); c.get_mem_size_gb(); c.hash_file(sys.executable, "md5")
+        c.find_free_port(20000); c.read_last_n_lines(sys.executable, 0)
+        s.get_parallel_threads(); s.get_max_workers_for_file_mounts({})
+        print(json.dumps([modules, before, wrapped, bound()]))
+        """
+    )
+    modules, before, wrapped, after = out
+    # Importing SkyPilot calls get_parallel_threads once (sky/provision/kubernetes/instance.py):
+    # that decides it and imports the process wheel; nothing else is imported or decided.
+    assert modules == [
+        "sky_rs", "sky_rs._domains", "sky_rs._fingerprint", "sky_rs._install",
+        "sky_rs._skypilot_fingerprints", "sky_rs_process", "sky_rs_process._core",
+    ]  # fmt: skip
+    assert before == {"sky.utils.common_utils": [], "sky.utils.subprocess_utils": [
+        "get_parallel_threads"]}  # fmt: skip
+    assert wrapped == "sky.utils.common_utils"
+    assert after == ALL_NAMES
+
+
+@pytest.mark.skypilot
+def test_mock_patch_wins_before_and_after_the_first_call() -> None:
+    out = result_of(
+        """
+        from unittest import mock
+        sky_rs.install()
+        import sky.utils.common_utils as c
+        with mock.patch("sky.utils.common_utils.format_float", return_value="mocked"):
+            before = c.format_float(1.5)
+        first = c.format_float(1.5)
+        with mock.patch("sky.utils.common_utils.format_float", return_value="mocked"):
+            after = c.format_float(1.5)
+        print(json.dumps([before, first, after, c.format_float is sky_rs.format_float]))
+        """
+    )
+    assert out == ["mocked", "1.5", "mocked", True]
 
 
 # ------------------------------------------------------------------ SKY_RS_INSTALL and the .pth
@@ -290,7 +427,8 @@ def test_set_every_process_is_patched_at_start_up() -> None:
     out = result_of(
         """
         import sky.utils.common_utils as c, sky.utils.subprocess_utils
-        print(json.dumps([c.hash_file is sky_rs.hash_file, ours()]))
+        now = ours()
+        print(json.dumps([c.hash_file is sky_rs.hash_file, now]))
         """,
         env=child_env(SKY_RS_INSTALL="1"),
     )
@@ -303,6 +441,7 @@ import json, multiprocessing, subprocess, sys
 def report():
     import sky.utils.common_utils as c, sky.utils.subprocess_utils as s, sky_rs
     from sky_rs._domains import SKYPILOT_HOMES
+    sky_rs.get_backend_info()  # decides every name
     return all(getattr(sys.modules[m], n) is getattr(sky_rs, n)
                for m, names in SKYPILOT_HOMES.items() for n in names)
 
@@ -442,3 +581,35 @@ def test_mocks_inside_the_functions_no_longer_reach_them_documented_in_the_readm
         """
     )
     assert out == [[True, True, True], [False, False, False]]
+
+
+def test_import_sky_rs_imports_no_wheel_until_a_domain_is_used() -> None:
+    code = """
+    import sys
+    import sky_rs
+    def wheels():
+        return sorted(m for m in sys.modules if m.startswith(("sky_rs_", "sky_rs.fallback")))
+    before = wheels()
+    sky_rs.format_float(1.5)
+    print(json.dumps([before, wheels(), sky_rs.format_float is sys.modules["sky_rs_string"]
+                      .format_float]))
+    """
+    before, after, bound_once = result_of(code)
+    assert before == []
+    assert after == ["sky_rs_string", "sky_rs_string._core"]
+    assert bound_once is True
+
+
+@pytest.mark.skypilot
+def test_doctor_under_sky_rs_install_lists_each_name_patched() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "sky_rs.cli", "doctor"],
+        env=child_env(SKY_RS_INSTALL="1"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    for module, names in ALL_NAMES.items():
+        for name in names:
+            assert f"  {module}.{name}: patched\n" in done.stdout

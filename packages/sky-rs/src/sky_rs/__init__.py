@@ -1,9 +1,11 @@
 """sky-rs: fast, drop-in Rust versions of SkyPilot's hot utility functions.
 
-Each public function is bound **once, at import**, to the Rust wheel of its domain when that
-wheel is installed and enabled, and to the pure-Python implementation in
-:mod:`sky_rs.fallback` otherwise. There is no per-call wrapper: when Rust is active,
-``sky_rs.format_float is sky_rs_string.format_float``.
+Each public function is bound **once**, when its domain is first used (any of its functions
+read from this module, or :func:`get_backend_info`), to the Rust wheel of that domain when it
+is installed and enabled, and to the pure-Python implementation in :mod:`sky_rs.fallback`
+otherwise. There is no per-call wrapper: when Rust is active,
+``sky_rs.format_float is sky_rs_string.format_float``. ``import sky_rs`` itself imports no
+wheel, so that :func:`install` costs a SkyPilot process nothing until a function is called.
 
 Environment variables, read at import:
 
@@ -16,62 +18,34 @@ runs it at the start-up of every Python process.
 
 from __future__ import annotations
 
-import copy
 import importlib
 import os
 import sys
+import threading
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sky_rs import fallback
-from sky_rs._domains import DOMAINS, FUNCTIONS, no_wheel_reason
+from sky_rs._domains import DOMAINS, FUNCTIONS, REGISTRY, no_wheel_reason
 from sky_rs._install import InstallResult as InstallResult
 from sky_rs._install import install as install
 from sky_rs._install import uninstall as uninstall
 
-# Explicit re-exports (`x as x`) for type checkers; each is re-bound to Rust below.
-from sky_rs.fallback import (
-    are_processes_alive as are_processes_alive,
-)
-from sky_rs.fallback import (
-    base36_encode as base36_encode,
-)
-from sky_rs.fallback import (
-    estimate_fd_for_directory as estimate_fd_for_directory,
-)
-from sky_rs.fallback import (
-    find_free_port as find_free_port,
-)
-from sky_rs.fallback import (
-    format_float as format_float,
-)
-from sky_rs.fallback import (
-    get_cpu_count as get_cpu_count,
-)
-from sky_rs.fallback import (
-    get_max_workers_for_file_mounts as get_max_workers_for_file_mounts,
-)
-from sky_rs.fallback import (
-    get_mem_size_gb as get_mem_size_gb,
-)
-from sky_rs.fallback import (
-    get_parallel_threads as get_parallel_threads,
-)
-from sky_rs.fallback import (
-    hash_file as hash_file,
-)
-from sky_rs.fallback import (
-    hash_files as hash_files,
-)
-from sky_rs.fallback import (
-    is_process_alive as is_process_alive,
-)
-from sky_rs.fallback import (
-    read_last_n_lines as read_last_n_lines,
-)
-from sky_rs.fallback import (
-    truncate_long_string as truncate_long_string,
-)
+if TYPE_CHECKING:  # bound at first use by __getattr__; these say what they are
+    from sky_rs import fallback as fallback
+    from sky_rs.fallback import are_processes_alive as are_processes_alive
+    from sky_rs.fallback import base36_encode as base36_encode
+    from sky_rs.fallback import estimate_fd_for_directory as estimate_fd_for_directory
+    from sky_rs.fallback import find_free_port as find_free_port
+    from sky_rs.fallback import format_float as format_float
+    from sky_rs.fallback import get_cpu_count as get_cpu_count
+    from sky_rs.fallback import get_max_workers_for_file_mounts as get_max_workers_for_file_mounts
+    from sky_rs.fallback import get_mem_size_gb as get_mem_size_gb
+    from sky_rs.fallback import get_parallel_threads as get_parallel_threads
+    from sky_rs.fallback import hash_file as hash_file
+    from sky_rs.fallback import hash_files as hash_files
+    from sky_rs.fallback import is_process_alive as is_process_alive
+    from sky_rs.fallback import read_last_n_lines as read_last_n_lines
+    from sky_rs.fallback import truncate_long_string as truncate_long_string
 
 __version__ = "0.1.0"
 
@@ -106,7 +80,7 @@ def _disabled_domains() -> set[str]:
             f"SKY_RS_DISABLE names unknown domain(s) {', '.join(map(repr, unknown))}; "
             f"known domains are {', '.join(DOMAINS)}",
             RuntimeWarning,
-            stacklevel=3,
+            stacklevel=2,
         )
     return names & DOMAINS.keys()
 
@@ -117,46 +91,68 @@ def _no_wheel() -> str | None:
     return no_wheel_reason(sys.platform, machine)
 
 
-def _select_backends() -> dict[str, dict[str, Any]]:
-    """Choose each domain's backend and bind its functions into this module."""
-    switched_off = _rust_switched_off()
-    disabled = _disabled_domains()
-    info: dict[str, dict[str, Any]] = {}
-    namespace = globals()
-    for domain in DOMAINS.values():
-        entry: dict[str, Any] = {
-            "backend": "python",
-            "package": domain.package,
-            "version": None,
-            "reason": None,
-        }
-        info[domain.name] = entry
-        if switched_off:
-            entry["reason"] = switched_off
-            continue
-        if domain.name in disabled:
-            entry["reason"] = f"disabled by SKY_RS_DISABLE={os.environ['SKY_RS_DISABLE']}"
-            continue
-        try:
-            module = importlib.import_module(domain.module)
-            functions = {name: getattr(module, name) for name in domain.functions}
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and domain.module.startswith(exc.name):
-                entry["reason"] = _no_wheel() or (
-                    f"not installed; {domain.install_hint} to accelerate it"
-                )
-            else:
+def _switched_off_reason(domain: str) -> str | None:
+    """Why ``domain`` is on Python by the environment, or ``None`` (read once, at import)."""
+    if _SWITCHED_OFF:
+        return _SWITCHED_OFF
+    if domain in _DISABLED:
+        return f"disabled by SKY_RS_DISABLE={os.environ.get('SKY_RS_DISABLE', '')}"
+    return None
+
+
+def _load(domain: str) -> dict[str, Any]:
+    """Choose ``domain``'s backend once, bind its functions into this module, return its info."""
+    entry = _DOMAIN_INFO.get(domain)
+    if entry is not None:
+        return entry
+    with _LOCK:
+        if domain in _DOMAIN_INFO:
+            return _DOMAIN_INFO[domain]
+        spec = DOMAINS[domain]
+        entry = {"backend": "python", "package": spec.package, "version": None, "reason": None}
+        entry["reason"] = _switched_off_reason(domain)
+        functions: dict[str, Any] | None = None
+        if entry["reason"] is None:
+            try:
+                module = importlib.import_module(spec.module)
+                functions = {name: getattr(module, name) for name in spec.functions}
+            except ModuleNotFoundError as exc:
+                if exc.name is not None and spec.module.startswith(exc.name):
+                    entry["reason"] = _no_wheel() or (
+                        f"not installed; {spec.install_hint} to accelerate it"
+                    )
+                else:
+                    entry["reason"] = f"import error: {type(exc).__name__}: {exc}"
+            except Exception as exc:  # a broken wheel must never break sky_rs
                 entry["reason"] = f"import error: {type(exc).__name__}: {exc}"
-            continue
-        except Exception as exc:  # a broken wheel must never break `import sky_rs`
-            entry["reason"] = f"import error: {type(exc).__name__}: {exc}"
-            continue
-        namespace.update(functions)
-        entry.update(backend="rust", version=getattr(module, "__version__", None))
-    return info
+            else:
+                entry.update(backend="rust", version=getattr(module, "__version__", None))
+        if functions is None:
+            python = importlib.import_module(f"sky_rs._fallback.{domain}")
+            functions = {name: getattr(python, name) for name in spec.functions}
+        globals().update(functions)
+        _DOMAIN_INFO[domain] = entry
+        return entry
 
 
-_DOMAIN_INFO = _select_backends()
+def __getattr__(name: str) -> Any:
+    """Bind a function's whole domain on first use (PEP 562); later reads never come here."""
+    if name in REGISTRY:
+        _load(REGISTRY[name].domain)
+        return globals()[name]
+    if name == "fallback":
+        return importlib.import_module("sky_rs.fallback")
+    raise AttributeError(f"module 'sky_rs' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+_SWITCHED_OFF = _rust_switched_off()
+_DISABLED = _disabled_domains()
+_DOMAIN_INFO: dict[str, dict[str, Any]] = {}
+_LOCK = threading.RLock()
 
 
 def get_backend_info() -> dict[str, Any]:
@@ -164,26 +160,22 @@ def get_backend_info() -> dict[str, Any]:
 
     Returns ``{"backend": "rust" | "python" | "mixed", "version": ..., "domains": {...},
     "skypilot": {...}}`` where each domain maps to ``{"backend", "package", "version",
-    "reason"}`` and ``"skypilot"`` says whether :func:`install` has patched SkyPilot
-    (``"installed"``, ``"patched"``, ``"version"``, ``"supported"``, ``"names"``,
-    ``"pending"``, ``"reason"``).
+    "reason"}`` and ``"skypilot"`` says what :func:`install` did to SkyPilot (``"installed"``,
+    ``"patched"``, ``"version"``, ``"supported"``, ``"names"``, ``"functions"``,
+    ``"pending"``, ``"reason"``). Every domain is bound by this call.
     """
     from sky_rs._install import status
 
-    backends = {entry["backend"] for entry in _DOMAIN_INFO.values()}
+    domains = {name: dict(_load(name)) for name in DOMAINS}
+    backends = {entry["backend"] for entry in domains.values()}
     overall = backends.pop() if len(backends) == 1 else "mixed"
-    return {
-        "backend": overall,
-        "version": __version__,
-        "domains": copy.deepcopy(_DOMAIN_INFO),
-        "skypilot": status(),
-    }
+    return {"backend": overall, "version": __version__, "domains": domains, "skypilot": status()}
 
 
 def is_rust_available(domain: str | None = None) -> bool:
     """Whether ``domain`` runs on Rust; with no domain, whether any domain does."""
     if domain is None:
-        return any(entry["backend"] == "rust" for entry in _DOMAIN_INFO.values())
-    if domain not in _DOMAIN_INFO:
+        return any(_load(name)["backend"] == "rust" for name in DOMAINS)
+    if domain not in DOMAINS:
         raise ValueError(f"unknown domain {domain!r}; known domains are {', '.join(DOMAINS)}")
-    return bool(_DOMAIN_INFO[domain]["backend"] == "rust")
+    return bool(_load(domain)["backend"] == "rust")

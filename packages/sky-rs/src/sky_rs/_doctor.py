@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import sky_rs
-from sky_rs._domains import DOMAINS, FUNCTIONS
+from sky_rs._domains import DOMAINS, FUNCTIONS, SKYPILOT_HOMES
 
 
 @dataclass
@@ -124,7 +124,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="list every self-check call")
 
 
+def _import_skypilot_when_armed() -> None:
+    """Under ``SKY_RS_INSTALL=1``, import SkyPilot's two modules, so the report shows what that
+    patches there (the start-up hook runs ``install()`` on the import). Unset: SkyPilot is never
+    imported by the doctor."""
+    import importlib
+    import importlib.util
+
+    if "_sky_rs_pth" not in sys.modules or importlib.util.find_spec("sky") is None:
+        return
+    for module in SKYPILOT_HOMES:
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # a broken SkyPilot is reported, never fatal here
+            print(f"SkyPilot's {module} does not import: {type(exc).__name__}: {exc}")
+            return
+
+
 def run(args: argparse.Namespace) -> int:
+    _import_skypilot_when_armed()
     info = sky_rs.get_backend_info()
     checks = self_check()
     failed = [c for c in checks if not c.ok]
@@ -205,17 +223,17 @@ def self_check_summary(checks: list[Check]) -> str:
 
 
 def _skypilot_line(entry: dict[str, Any]) -> str:
-    """One line on ``sky_rs.install()``: SkyPilot's version, and which names are patched."""
+    """What ``sky_rs.install()`` did to SkyPilot: its version, then each name, patched or kept."""
     version = entry["version"] or "not installed"
-    if entry["patched"]:
-        names = [f"{m}.{n}" for m, ns in entry["names"].items() for n in ns]
-        state = f"patched by sky_rs.install(): {', '.join(names)}"
-    elif entry["pending"]:
-        state = "sky_rs.install() active: patched when SkyPilot is imported"
-    else:
-        state = "not patched"
-    reason = f" ({entry['reason']})" if entry["reason"] else ""
-    return f"SkyPilot {version} (sky-rs matches {entry['supported']}): {state}{reason}"
+    if not entry["installed"]:
+        return f"SkyPilot {version}: not patched (sky_rs.install() not called)"
+    lines = [f"SkyPilot {version} (sky-rs matches {entry['supported']}):"]
+    homes = {n: m for m, names in SKYPILOT_HOMES.items() for n in names}
+    for name, outcome in entry["functions"].items():
+        lines.append(f"  {homes[name]}.{name}: {outcome}")
+    general = [r for r in (entry["reason"] or "").split("; ") if r and not r.startswith("kept")]
+    lines += [f"  ({reason})" for reason in general]
+    return "\n".join(lines)
 
 
 def _print_plain(title: str, header: list[str], rows: list[list[str]]) -> None:

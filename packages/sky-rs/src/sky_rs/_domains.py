@@ -8,22 +8,29 @@ one row in ``_FUNCTIONS`` (see CONTRIBUTING.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 COMMON_UTILS = "sky.utils.common_utils"
 SUBPROCESS_UTILS = "sky.utils.subprocess_utils"
 
 
-@dataclass(frozen=True)
 class Function:
-    """One public function: where it is accelerated and where SkyPilot defines it."""
+    """One public function: where it is accelerated and where SkyPilot defines it.
 
-    name: str
-    domain: str
-    skypilot_home: str | None
-    """The SkyPilot 0.14.1 module that defines it; ``None`` for the functions SkyPilot lacks."""
-    extra: bool = False
-    """Beyond the contract (the batch functions): no headline bench case."""
+    A plain class (no dataclass): ``import sky_rs`` stays cheap for ``SKY_RS_INSTALL=1``.
+    """
+
+    __slots__ = ("domain", "extra", "name", "skypilot_home")
+
+    def __init__(
+        self, name: str, domain: str, skypilot_home: str | None, extra: bool = False
+    ) -> None:
+        self.name, self.domain = name, domain
+        self.skypilot_home = skypilot_home
+        """The SkyPilot 0.14.1 module that defines it; ``None`` for the functions SkyPilot lacks."""
+        self.extra = extra
+        """Beyond the contract (the batch functions): no headline bench case."""
+
+    def __repr__(self) -> str:
+        return f"Function({self.name!r}, {self.domain!r}, {self.skypilot_home!r}, {self.extra})"
 
 
 _FUNCTIONS: tuple[Function, ...] = (
@@ -59,11 +66,16 @@ SKYPILOT_HOMES: dict[str, tuple[str, ...]] = {
 """SkyPilot module -> the functions it defines that sky-rs accelerates."""
 
 
-@dataclass(frozen=True)
 class Domain:
     """A group of functions shipped together in one Rust wheel."""
 
-    name: str
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Domain({self.name!r})"
 
     @property
     def module(self) -> str:
