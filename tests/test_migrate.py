@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from sky_rs import _migrate
 from sky_rs._domains import FUNCTIONS, REGISTRY
-from sky_rs._migrate.files import iter_python_files
+from sky_rs._migrate.cli import python_files
 from sky_rs._migrate.targets import MIGRATED
 from sky_rs._migrate.transform import migrate_source
 
@@ -553,7 +553,7 @@ def test_real_corpus() -> None:
     """Every file of a real codebase: compiles, keeps its comments, and is a fixed point."""
     root = Path(os.environ["SKY_RS_MIGRATE_CORPUS"])
     changed = 0
-    for path in iter_python_files([root]):
+    for path in python_files([root]):
         source = path.read_text(encoding="utf-8")
         migrated = migrate(source)
         if migrated != source:

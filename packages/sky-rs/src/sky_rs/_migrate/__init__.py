@@ -5,8 +5,8 @@ scope analysis, so a local ``common_utils`` or ``hash_file`` that is not SkyPilo
 
 - ``targets``: what is migrated, derived from the registry ``sky_rs._domains``.
 - ``scope``: scope analysis (which uses name SkyPilot's functions; which imports go unused).
-- ``transform`` (with ``importlist``): the libcst rewrite.
-- ``files`` and ``cli``: walking, reading and writing files; the command line.
+- ``transform`` (with ``importlist`` and ``layout``): the codemod, a ``libcst.codemod`` command.
+- ``cli``: the command line; libcst gathers the files and runs the codemod on each.
 
 Only ``scope``, ``importlist`` and ``transform`` import libcst, and ``cli.run`` imports them
 lazily: ``sky-rs doctor`` and ``sky-rs --help`` import this package only to build the parser.

@@ -1,4 +1,8 @@
-"""The libcst transform: rewrite uses and imports as the scope analysis planned."""
+"""The codemod: a ``libcst.codemod`` command that rewrites uses and imports as planned.
+
+``MigrateCommand`` is a ``VisitorBasedCodemodCommand``: libcst parses, resolves its metadata
+(scopes, positions) and collects its warnings; ``libcst.codemod.transform_module`` runs it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,15 @@ from typing import Literal
 
 import libcst as cst
 from libcst import ParserSyntaxError
-from libcst.metadata import MetadataWrapper, PositionProvider, Scope
+from libcst.codemod import (
+    CodemodContext,
+    SkipFile,
+    TransformFailure,
+    TransformSuccess,
+    VisitorBasedCodemodCommand,
+    transform_module,
+)
+from libcst.metadata import PositionProvider, Scope, ScopeProvider
 
 from sky_rs._migrate.importlist import select_names
 from sky_rs._migrate.layout import place_import, realignment, shifted
@@ -18,9 +30,9 @@ from sky_rs._migrate.scope import Plan, dotted, make_plan
 from sky_rs._migrate.targets import MIGRATABLE, mentions_targets
 from sky_rs._migrate.tree import Context
 
-# Trailing comments that are about the line rather than the code: copied onto a split-off import.
-__all__ = ["Migration", "ParserSyntaxError", "migrate_bytes", "migrate_module", "migrate_source"]
+__all__ = ["MigrateCommand", "Migration", "ParserSyntaxError", "migrate_source"]
 
+# Trailing comments that are about the line rather than the code: copied onto a split-off import.
 _PRAGMA = re.compile(r"#.*\b(noqa|type:\s*ignore|pylint:|pyright:|mypy:|nosec|pragma:)")
 
 
@@ -37,38 +49,13 @@ class Migration:
 
 def migrate_source(source: str, context: Context | None = None) -> Migration:
     """Migrate one module's source; raises ``libcst.ParserSyntaxError`` if it does not parse."""
-    module = cst.parse_module(source)
-    if not mentions_targets(source) and not (context is not None and context.force):
+    command = MigrateCommand(CodemodContext(), context)
+    result = transform_module(command, source)
+    if isinstance(result, TransformFailure):
+        raise result.error
+    if not isinstance(result, TransformSuccess):  # skipped: nothing to migrate
         return Migration(source)
-    migrated, counts, warnings = migrate_module(module, context)
-    return Migration(migrated.code, counts, warnings)
-
-
-def migrate_bytes(
-    data: bytes, context: Context | None = None
-) -> tuple[bytes, str, Counter[str], list[str]]:
-    """A file's migrated bytes, its encoding, names migrated per function, and warnings."""
-    module = cst.parse_module(data)
-    migrated, counts, warnings = migrate_module(module, context)
-    return migrated.bytes, module.encoding, counts, warnings
-
-
-def migrate_module(
-    module: cst.Module, context: Context | None = None
-) -> tuple[cst.Module, Counter[str], list[str]]:
-    """The migrated module, names migrated per function, and warnings (``line N: ...``)."""
-    counts: Counter[str] = Counter()
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    plan = make_plan(wrapper, context)
-    warnings: list[str] = []
-    if plan.warnings or plan.attributes:
-        positions = wrapper.resolve(PositionProvider)
-        for node, message in plan.warnings:
-            warnings.append(f"line {positions[node].start.line}: {message}")
-        rewritten = {attribute.value: plan.alias for attribute in plan.attributes}
-        plan.realign = realignment(wrapper.module, positions, rewritten)
-    first_party = context.first_party if context is not None else frozenset()
-    return wrapper.module.visit(Migrator(plan, counts, first_party)), counts, warnings
+    return Migration(result.code, command.counts, list(result.warning_messages))
 
 
 Kind = Literal["kept", "split", "sky_rs"]
@@ -76,16 +63,18 @@ Kind = Literal["kept", "split", "sky_rs"]
 ``from sky_rs import``, or a new ``import sky_rs``."""
 
 
-class Migrator(cst.CSTTransformer):
+class MigrateCommand(VisitorBasedCodemodCommand):
     """Rewrites the planned uses, trims and splits imports, and adds ``import sky_rs``."""
 
-    def __init__(
-        self, plan: Plan, counts: Counter[str], first_party: frozenset[str] = frozenset()
-    ) -> None:
-        super().__init__()
-        self.plan = plan
-        self.counts = counts
-        self.first_party = first_party
+    DESCRIPTION = "Move uses of SkyPilot's utils that sky-rs provides onto sky_rs."
+    METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
+
+    def __init__(self, context: CodemodContext, tree: Context | None = None) -> None:
+        super().__init__(context)
+        self.tree = tree or Context()
+        self.plan = Plan()
+        self.counts: Counter[str] = Counter()
+        """Names migrated per function (in this command's lifetime)."""
         # Lines that became `import sky_rs` in place (every name they imported went away).
         self.replaced: set[cst.SimpleStatementLine] = set()
         # Lines whose statements all went away; their comment lines move to the next line.
@@ -93,6 +82,22 @@ class Migrator(cst.CSTTransformer):
         self.scopes_done: set[Scope] = set()
         # New `import sky_rs` lines, moved down to the end of their import group.
         self.floating: set[cst.SimpleStatementLine] = set()
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        if not self.tree.force and not mentions_targets(node.code):
+            raise SkipFile("names none of the functions sky-rs provides")
+        wrapper = self.context.wrapper
+        assert wrapper is not None  # set by Codemod.transform_module
+        self.plan = plan = make_plan(wrapper, self.tree)
+        if plan.warnings or plan.attributes:
+            positions = wrapper.resolve(PositionProvider)
+            for warned, message in plan.warnings:
+                self.warn(f"line {positions[warned].start.line}: {message}")
+            rewritten = {attribute.value: plan.alias for attribute in plan.attributes}
+            plan.realign = realignment(node, positions, rewritten)
+        self.replaced, self.dropped, self.floating = set(), set(), set()
+        self.scopes_done = set()
+        return True
 
     # -- uses ------------------------------------------------------------------------
     def leave_SimpleWhitespace(
@@ -288,7 +293,7 @@ class Migrator(cst.CSTTransformer):
         body, pending = self.settle(updated_node.body)
         line = next((s for s in body if s in new), None)
         if isinstance(line, cst.SimpleStatementLine):
-            body = place_import(body, line, self.first_party) or body
+            body = place_import(body, line, self.tree.first_party) or body
         return updated_node.with_changes(body=body, footer=[*pending, *updated_node.footer])
 
 
