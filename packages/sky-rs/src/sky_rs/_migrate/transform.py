@@ -22,9 +22,9 @@ from libcst.codemod import (
     VisitorBasedCodemodCommand,
     transform_module,
 )
+from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider, Scope, ScopeProvider
 
-from sky_rs._migrate.importlist import select_names
 from sky_rs._migrate.layout import place_import, realignment, shifted
 from sky_rs._migrate.scope import Plan, dotted, make_plan
 from sky_rs._migrate.targets import MIGRATABLE, mentions_targets
@@ -128,8 +128,7 @@ class MigrateCommand(VisitorBasedCodemodCommand):
             if len(keep) == len(original.names):
                 out = [(updated, "kept")]
             elif keep:
-                names, _, _ = select_names(updated.names, keep, None, None, fresh=False)
-                out = [(updated.with_changes(names=names), "kept")]
+                out = [(trimmed(updated, keep), "kept")]
         else:
             out = [(updated, "kept")]
         scope = self.plan.import_after.get(original)
@@ -170,20 +169,10 @@ class MigrateCommand(VisitorBasedCodemodCommand):
                 return []
             return [(updated.with_changes(module=cst.Name("sky_rs")), "kept")]
         out: list[tuple[cst.BaseSmallStatement, Kind]] = []
-        names, lpar, rpar = select_names(
-            updated.names, keep, updated.lpar, updated.rpar, fresh=False
-        )
-        out.append((updated.with_changes(names=names, lpar=lpar, rpar=rpar), "kept"))
+        out.append((trimmed(updated, keep), "kept"))
         if moved:
-            names, lpar, rpar = select_names(
-                updated.names, moved, updated.lpar, updated.rpar, fresh=True
-            )
-            split_off = updated.with_changes(
-                module=cst.Name("sky_rs"),
-                names=names,
-                lpar=lpar,
-                rpar=rpar,
-                semicolon=cst.MaybeSentinel.DEFAULT,
+            split_off = trimmed(updated, moved, fresh=True).with_changes(
+                module=cst.Name("sky_rs"), semicolon=cst.MaybeSentinel.DEFAULT
             )
             out.append((split_off, "split"))
         return out
@@ -304,3 +293,75 @@ def _continues_import_group(statement: cst.BaseStatement) -> bool:
         and not statement.leading_lines
         and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)
     )
+
+
+def trimmed(
+    statement: cst.ImportFrom | cst.Import, keep: Sequence[int], *, fresh: bool = False
+) -> cst.ImportFrom | cst.Import:
+    """``statement`` with only the aliases at indices ``keep``.
+
+    libcst's ``RemoveImportsVisitor`` removes the others (run on the statement alone, where no
+    name is used), moving commas and carrying comment lines above an alias along with it. Ours:
+    the line a parenthesized list closes on when its last alias goes, and leaving the comment
+    after ``(`` behind on a ``fresh`` (split-off) statement.
+    """
+    names = statement.names
+    assert not isinstance(names, cst.ImportStar)
+    context = CodemodContext()
+    for i, alias in enumerate(names):
+        if i in keep:
+            continue
+        name, asname = alias.evaluated_name, alias.evaluated_alias
+        if isinstance(statement, cst.Import):
+            RemoveImportsVisitor.remove_unused_import(context, name, asname=asname)
+        else:
+            module = dotted(statement.module) if statement.module is not None else ""
+            RemoveImportsVisitor.remove_unused_import(context, module, name, asname)
+    alone = cst.Module(body=[cst.SimpleStatementLine(body=[statement])])
+    line = RemoveImportsVisitor(context).transform_module(alone).body[0]
+    assert isinstance(line, cst.SimpleStatementLine)
+    result = line.body[0]
+    assert isinstance(result, (cst.Import, cst.ImportFrom))
+    if not isinstance(result, cst.ImportFrom) or result.lpar is None or result.rpar is None:
+        return result
+    assert not isinstance(result.names, cst.ImportStar)
+    kept, lpar, rpar = list(result.names), result.lpar, result.rpar
+    opening = lpar.whitespace_after
+    if fresh and isinstance(opening, cst.ParenthesizedWhitespace):
+        lpar = lpar.with_changes(
+            whitespace_after=opening.with_changes(first_line=cst.TrailingWhitespace())
+        )
+    last, tail = len(names) - 1, keep[-1]
+    comma = names[tail].comma
+    if tail != last and isinstance(comma, cst.Comma):
+        trailing_comma = names[last].comma
+        closing = (
+            trailing_comma.whitespace_after
+            if isinstance(trailing_comma, cst.Comma)
+            else rpar.whitespace_before
+        )
+        own = comma.whitespace_after
+        if isinstance(own, cst.ParenthesizedWhitespace) and (
+            isinstance(closing, cst.ParenthesizedWhitespace) or own.first_line.comment is not None
+        ):
+            # The list closes on a line of its own (or a comment forces it to).
+            close_ws = cst.ParenthesizedWhitespace(
+                first_line=own.first_line,
+                empty_lines=(),
+                indent=closing.indent
+                if isinstance(closing, cst.ParenthesizedWhitespace)
+                else own.indent,
+                last_line=closing.last_line
+                if isinstance(closing, cst.ParenthesizedWhitespace)
+                else cst.SimpleWhitespace(""),
+            )
+            if isinstance(trailing_comma, cst.Comma):
+                kept[-1] = kept[-1].with_changes(
+                    comma=comma.with_changes(whitespace_after=close_ws)
+                )
+            else:
+                kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                rpar = rpar.with_changes(whitespace_before=close_ws)
+        elif isinstance(trailing_comma, cst.Comma):
+            kept[-1] = kept[-1].with_changes(comma=trailing_comma)
+    return result.with_changes(names=kept, lpar=lpar, rpar=rpar)
