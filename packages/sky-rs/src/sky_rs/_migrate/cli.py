@@ -243,24 +243,20 @@ def migrate_file(path: Path, context: Context | None = None) -> FileMigration:
     Raises ``OSError``, ``libcst.ParserSyntaxError``, or ``ValueError`` if the result would not
     parse (a bug guard: such a file is reported and left alone).
     """
-    from libcst.codemod import CodemodContext, TransformFailure, TransformSuccess, transform_module
+    from libcst.codemod import CodemodContext
 
-    from sky_rs._migrate.transform import MigrateCommand
+    from sky_rs._migrate.transform import MigrateCommand, run
 
     data = path.read_bytes()
     if not mentions_targets(data) and not (context is not None and context.force):
         return FileMigration(data, data)
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     command = MigrateCommand(CodemodContext(filename=str(path)), context)
-    result = transform_module(command, data.decode(encoding))
-    if isinstance(result, TransformFailure):
-        raise result.error
-    if not isinstance(result, TransformSuccess):
-        return FileMigration(data, data, encoding)
-    new = result.code.encode(encoding)
+    code, warnings = run(command, data.decode(encoding))
+    new = code.encode(encoding)
     if new != data and not _parses(new) and _parses(data):
         raise ValueError("the migrated code would not parse (a sky-rs bug); left unchanged")
-    return FileMigration(data, new, encoding, command.counts, list(result.warning_messages))
+    return FileMigration(data, new, encoding, command.counts, warnings)
 
 
 def _parses(source: bytes) -> bool:
