@@ -190,16 +190,26 @@ SKIPPED_DIRS = frozenset(
 
 
 def python_files(paths: Sequence[Path]) -> list[Path]:
-    """``paths`` themselves, and the ``*.py`` files under directories, skipping environments."""
+    """``paths`` themselves, and the ``*.py`` files under directories, skipping environments.
+
+    ``libcst.codemod.gather_files`` walks each directory; the environments and caches right
+    under it are left out before it does (a ``.venv`` or ``node_modules`` can hold many
+    thousands of files), and deeper ones are dropped from what it finds.
+    """
     from libcst.codemod import gather_files
 
     seen: set[Path] = set()
     out: list[Path] = []
     skipped: dict[Path, bool] = {}
     for path in paths:
-        found = [Path(name) for name in gather_files([str(path)])]
+        found = [path]
         if path.is_dir():
-            found = [f for f in found if f.suffix == ".py" and not _skipped(path, f, skipped)]
+            tops = [str(p) for p in sorted(path.iterdir()) if not _skipped(p, skipped)]
+            found = [
+                Path(name)
+                for name in gather_files(tops)
+                if name.endswith(".py") and not _inside_skipped(path, Path(name), skipped)
+            ]
         for candidate in found:
             key = candidate.resolve()
             if key not in seen:
@@ -208,22 +218,20 @@ def python_files(paths: Sequence[Path]) -> list[Path]:
     return out
 
 
-def _skipped(root: Path, path: Path, cache: dict[Path, bool]) -> bool:
+def _inside_skipped(root: Path, path: Path, cache: dict[Path, bool]) -> bool:
     """Is ``path`` inside an environment, cache or build directory below ``root``?"""
-    for directory in path.relative_to(root).parents:
-        if directory == Path("."):
-            continue
-        where = root / directory
-        if where not in cache:
-            name = where.name
-            cache[where] = (
-                name in SKIPPED_DIRS
-                or name.endswith(".egg-info")
-                or (where / "pyvenv.cfg").exists()
-            )
-        if cache[where]:
-            return True
-    return False
+    return any(_skipped(root / d, cache) for d in path.relative_to(root).parents if d.parts)
+
+
+def _skipped(directory: Path, cache: dict[Path, bool]) -> bool:
+    if directory not in cache:
+        name = directory.name
+        cache[directory] = directory.is_dir() and (
+            name in SKIPPED_DIRS
+            or name.endswith(".egg-info")
+            or (directory / "pyvenv.cfg").exists()
+        )
+    return cache[directory]
 
 
 @dataclass
