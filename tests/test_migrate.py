@@ -480,6 +480,15 @@ def test_cli_unparsable_file_skipped(project: Path, capsys: pytest.CaptureFixtur
     assert "1 file skipped" in err
 
 
+def test_cli_unreadable_encoding_skipped(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    odd = project / "pkg" / "odd.py"
+    data = b"# -*- coding: no-such-codec -*-\n" + LEGACY.encode()
+    odd.write_bytes(data)
+    assert run_cli(str(project / "pkg")) == 1
+    assert odd.read_bytes() == data
+    assert f"error: {odd}: unknown encoding: no-such-codec; skipped" in capsys.readouterr().err
+
+
 def test_cli_missing_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(str(tmp_path / "nope")) == 2
     assert "no such file or directory" in capsys.readouterr().err

@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
             reason = exc.message.removeprefix("parser error: ")
             _report_failure(summary, path, f"cannot parse: {reason}")
             continue
-        except (OSError, ValueError, UnicodeError, LookupError) as exc:
+        except (OSError, SyntaxError, ValueError, UnicodeError, LookupError) as exc:
             _report_failure(summary, path, str(exc))
             continue
         summary.warnings += len(result.warnings)
