@@ -3,7 +3,7 @@
 ``MigrateCommand`` is a ``CodemodCommand``: ``libcst.codemod.transform_module`` parses and runs
 it, libcst resolves its metadata (scopes, positions) and collects its warnings, and its
 ``RemoveImportsVisitor`` trims import lists. ``Migrator`` is a plain ``CSTTransformer``: a
-``VisitorBasedCodemodCommand``'s matcher dispatch on every node cost a fifth of the run.
+``VisitorBasedCodemodCommand``'s matcher dispatch on every node costs about a fifth of a run.
 """
 
 from __future__ import annotations
