@@ -158,8 +158,12 @@ def make_plan(wrapper: MetadataWrapper, context: Context | None = None) -> Plan:
                 )
     warned = {node for node, _ in plan.warnings}
     plan.warnings.extend(w for w in patched_objects if w[0] not in warned)
-    exports = GatherExportsVisitor(CodemodContext())  # names in `__all__`: re-exports, kept
-    wrapper.module.visit(exports)
+    # Names in a module-level `__all__` are re-exports: kept. (Only the simple statements are
+    # visited: a whole-module visit costs a fifth of a migration.)
+    exports = GatherExportsVisitor(CodemodContext())
+    for line in wrapper.module.body:
+        if isinstance(line, cst.SimpleStatementLine):
+            line.visit(exports)
     exported = exports.explicit_exported_objects
     for statement in {a.node for a in anchors}:
         assert isinstance(statement, (cst.Import, cst.ImportFrom))

@@ -78,7 +78,7 @@ class MigrateCommand(CodemodCommand):
     warnings; ``make_plan`` decides, and ``Migrator`` rewrites."""
 
     DESCRIPTION = "Move uses of SkyPilot's utils that sky-rs provides onto sky_rs."
-    METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
+    METADATA_DEPENDENCIES = (ScopeProvider,)  # positions only when needed, below
 
     def __init__(self, context: CodemodContext, tree: Context | None = None) -> None:
         super().__init__(context)
