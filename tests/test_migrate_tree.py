@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from sky_rs import _migrate
-from sky_rs._migrate.files import iter_python_files
+from sky_rs._migrate.cli import python_files
 from sky_rs._migrate.transform import migrate_source
 
 from tests.migrate_tree_check import broken, checked
@@ -94,7 +94,7 @@ def test_tree_migration(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_checker_sees_what_per_file_migration_breaks(tmp_path: Path) -> None:
     """Without the tree's dotted strings, the import they walk through is removed: caught."""
     shutil.copytree(TREE, tmp_path / "tree")
-    for path in iter_python_files([tmp_path / "tree"]):
+    for path in python_files([tmp_path / "tree"]):
         path.write_text(migrate_source(path.read_text(encoding="utf-8")).code, encoding="utf-8")
     problems = broken(TREE, tmp_path / "tree")
     assert problems == [
@@ -181,10 +181,10 @@ def test_real_corpus_tree(tmp_path: Path) -> None:
 
 
 def test_only_the_transform_imports_libcst() -> None:
-    """The command line, files, targets and tree modules load without libcst."""
+    """The command line, targets and tree modules load without libcst."""
     code = (
         "import sys\n"
-        "import sky_rs._migrate.cli, sky_rs._migrate.files, sky_rs._migrate.targets\n"
+        "import sky_rs._migrate.cli, sky_rs._migrate.targets\n"
         "import sky_rs._migrate.tree\n"
         "assert 'libcst' not in sys.modules, 'libcst imported'\n"
     )

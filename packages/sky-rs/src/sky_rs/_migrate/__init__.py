@@ -5,11 +5,16 @@ scope analysis, so a local ``common_utils`` or ``hash_file`` that is not SkyPilo
 
 - ``targets``: what is migrated, derived from the registry ``sky_rs._domains``.
 - ``scope``: scope analysis (which uses name SkyPilot's functions; which imports go unused).
-- ``transform`` (with ``importlist``): the libcst rewrite.
-- ``files`` and ``cli``: walking, reading and writing files; the command line.
+- ``transform``: the codemod, a ``libcst.codemod`` command; libcst's ``RemoveImportsVisitor``
+  trims import lists. ``layout`` holds what libcst does not do: continuation lines re-aligned,
+  and ``import sky_rs`` in isort's place (``AddImportsVisitor`` appends it to the first import
+  block, and only at module level).
+- ``cli``: the command line; ``libcst.codemod.gather_files`` finds the files and
+  ``libcst.codemod.transform_module`` runs the codemod on each.
 
-Only ``scope``, ``importlist`` and ``transform`` import libcst, and ``cli.run`` imports them
-lazily: ``sky-rs doctor`` and ``sky-rs --help`` import this package only to build the parser.
+Only ``scope``, ``layout`` and ``transform`` import libcst, and ``cli`` imports libcst only inside
+its functions: ``sky-rs doctor`` and ``sky-rs --help`` import this package only to build the
+parser.
 """
 
 from __future__ import annotations

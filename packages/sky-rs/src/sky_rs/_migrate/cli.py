@@ -1,17 +1,29 @@
-"""The ``sky-rs migrate`` command line: ``add_arguments(parser)`` and ``run(args)``."""
+"""The ``sky-rs migrate`` command line: ``add_arguments(parser)`` and ``run(args)``.
+
+libcst finds the files (``libcst.codemod.gather_files``) and runs the codemod on each
+(``libcst.codemod.transform_module``). Ours: which directories are skipped, the tree-wide scan
+before any file changes, ``--check``, the messages, the summary, and keeping each file's bytes
+(encoding, BOM, newlines, permissions) when it is written back, atomically.
+"""
 
 from __future__ import annotations
 
 import argparse
+import ast
+import difflib
 import importlib.util
+import io
+import os
 import sys
+import tempfile
+import tokenize
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sky_rs._migrate.files import diff, iter_python_files, migrate_file, write_atomically
-from sky_rs._migrate.targets import MIGRATED
-from sky_rs._migrate.tree import scan
+from sky_rs._migrate.targets import MIGRATED, mentions_targets
+from sky_rs._migrate.tree import Context, scan
 
 _INSTALL_HINT = 'sky-rs migrate needs libcst: pip install "sky-rs[cli]"'
 
@@ -80,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     if importlib.util.find_spec("libcst") is None:
         print(_INSTALL_HINT, file=sys.stderr)
         return 2
-    from sky_rs._migrate.transform import ParserSyntaxError
+    from libcst import ParserSyntaxError
 
     paths = [Path(p) for p in args.paths]
     missing = [p for p in paths if not p.exists()]
@@ -91,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
 
     write = not (args.diff or args.check)
     summary = _Summary()
-    files = list(iter_python_files(paths))
+    files = python_files(paths)
     tree = scan(files)  # every dotted string and module import, before any file changes
     for path in files:
         summary.scanned += 1
@@ -101,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
             reason = exc.message.removeprefix("parser error: ")
             _report_failure(summary, path, f"cannot parse: {reason}")
             continue
-        except (OSError, ValueError, UnicodeError, LookupError) as exc:
+        except (OSError, SyntaxError, ValueError, UnicodeError, LookupError) as exc:
             _report_failure(summary, path, str(exc))
             continue
         summary.warnings += len(result.warnings)
@@ -153,3 +165,138 @@ def _print_summary(summary: _Summary, *, write: bool) -> None:
     if summary.changed or summary.warnings:
         lines.append(INSTALL_INSTEAD)
     print("\n".join(lines), file=sys.stderr)
+
+
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "__pycache__",
+        "node_modules",
+        "site-packages",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        "build",
+        "dist",
+        ".eggs",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+    }
+)
+
+
+def python_files(paths: Sequence[Path]) -> list[Path]:
+    """``paths`` themselves, and the ``*.py`` files under directories, skipping environments.
+
+    ``libcst.codemod.gather_files`` walks each directory; the environments and caches right
+    under it are left out before it does (a ``.venv`` or ``node_modules`` can hold many
+    thousands of files), and deeper ones are dropped from what it finds.
+    """
+    from libcst.codemod import gather_files
+
+    seen: set[Path] = set()
+    out: list[Path] = []
+    skipped: dict[Path, bool] = {}
+    for path in paths:
+        found = [path]
+        if path.is_dir():
+            tops = [str(p) for p in sorted(path.iterdir()) if not _skipped(p, skipped)]
+            found = [
+                Path(name)
+                for name in gather_files(tops)
+                if name.endswith(".py") and not _inside_skipped(path, Path(name), skipped)
+            ]
+        for candidate in found:
+            key = candidate.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(candidate)
+    return out
+
+
+def _inside_skipped(root: Path, path: Path, cache: dict[Path, bool]) -> bool:
+    """Is ``path`` inside an environment, cache or build directory below ``root``?"""
+    return any(_skipped(root / d, cache) for d in path.relative_to(root).parents if d.parts)
+
+
+def _skipped(directory: Path, cache: dict[Path, bool]) -> bool:
+    if directory not in cache:
+        name = directory.name
+        cache[directory] = directory.is_dir() and (
+            name in SKIPPED_DIRS
+            or name.endswith(".egg-info")
+            or (directory / "pyvenv.cfg").exists()
+        )
+    return cache[directory]
+
+
+@dataclass
+class FileMigration:
+    """One file before and after; encoding, BOM and newlines are preserved."""
+
+    old: bytes
+    new: bytes
+    encoding: str = "utf-8"
+    counts: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+
+
+def migrate_file(path: Path, context: Context | None = None) -> FileMigration:
+    """Migrate one file in memory (nothing is written).
+
+    Raises ``OSError``, ``libcst.ParserSyntaxError``, or ``ValueError`` if the result would not
+    parse (a bug guard: such a file is reported and left alone).
+    """
+    from libcst.codemod import CodemodContext
+
+    from sky_rs._migrate.transform import MigrateCommand, run
+
+    data = path.read_bytes()
+    if not mentions_targets(data) and not (context is not None and context.force):
+        return FileMigration(data, data)
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    command = MigrateCommand(CodemodContext(filename=str(path)), context)
+    code, warnings = run(command, data.decode(encoding))
+    new = code.encode(encoding)
+    if new != data and not _parses(new) and _parses(data):
+        raise ValueError("the migrated code would not parse (a sky-rs bug); left unchanged")
+    return FileMigration(data, new, encoding, command.counts, warnings)
+
+
+def _parses(source: bytes) -> bool:
+    """Does this interpreter parse ``source``? (libcst accepts newer grammar than it may.)"""
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` atomically, keeping its permissions (and writing through symlinks)."""
+    target = Path(os.path.realpath(path))
+    mode = target.stat().st_mode
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, mode & 0o7777)
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def diff(path: Path, old: bytes, new: bytes, encoding: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            old.decode(encoding).splitlines(keepends=True),
+            new.decode(encoding).splitlines(keepends=True),
+            fromfile=f"{path}\t(original)",
+            tofile=f"{path}\t(migrated)",
+        )
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-import libcst.matchers as m
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import GatherExportsVisitor
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
     Assignment,
@@ -157,7 +158,13 @@ def make_plan(wrapper: MetadataWrapper, context: Context | None = None) -> Plan:
                 )
     warned = {node for node, _ in plan.warnings}
     plan.warnings.extend(w for w in patched_objects if w[0] not in warned)
-    exported = _exported_names(wrapper.module)
+    # Names in a module-level `__all__` are re-exports: kept. (Only the simple statements are
+    # visited: a whole-module visit costs a fifth of a migration.)
+    exports = GatherExportsVisitor(CodemodContext())
+    for line in wrapper.module.body:
+        if isinstance(line, cst.SimpleStatementLine):
+            line.visit(exports)
+    exported = exports.explicit_exported_objects
     for statement in {a.node for a in anchors}:
         assert isinstance(statement, (cst.Import, cst.ImportFrom))
         assert not isinstance(statement.names, cst.ImportStar)
@@ -230,24 +237,3 @@ def _binds(alias: cst.ImportAlias, assigned: str) -> bool:
     """
     bound = bound_name(alias)
     return bound == assigned or (alias.asname is None and bound.startswith(assigned + "."))
-
-
-def _exported_names(module: cst.Module) -> set[str]:
-    """Strings listed in a module-level ``__all__``: such imports are re-exports, never removed."""
-    names: set[str] = set()
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            targets: list[cst.BaseExpression] = []
-            if isinstance(small, cst.Assign):
-                targets = [t.target for t in small.targets]
-            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
-                targets = [small.target]
-            if any(m.matches(t, m.Name("__all__")) for t in targets):
-                for string in m.findall(small, m.SimpleString()):
-                    assert isinstance(string, cst.SimpleString)
-                    evaluated = string.evaluated_value
-                    if isinstance(evaluated, str):
-                        names.add(evaluated)
-    return names

@@ -1,4 +1,10 @@
-"""The libcst transform: rewrite uses and imports as the scope analysis planned."""
+"""The codemod: a ``libcst.codemod`` command that rewrites uses and imports as planned.
+
+``MigrateCommand`` is a ``CodemodCommand``: ``libcst.codemod.transform_module`` parses and runs
+it, libcst resolves its metadata (scopes, positions) and collects its warnings, and its
+``RemoveImportsVisitor`` trims import lists. ``Migrator`` is a plain ``CSTTransformer``: a
+``VisitorBasedCodemodCommand``'s matcher dispatch on every node costs about a fifth of a run.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +16,25 @@ from typing import Literal
 
 import libcst as cst
 from libcst import ParserSyntaxError
-from libcst.metadata import MetadataWrapper, PositionProvider, Scope
+from libcst.codemod import (
+    CodemodCommand,
+    CodemodContext,
+    TransformExit,
+    TransformFailure,
+    TransformSuccess,
+    transform_module,
+)
+from libcst.codemod.visitors import RemoveImportsVisitor
+from libcst.metadata import PositionProvider, Scope, ScopeProvider
 
-from sky_rs._migrate.importlist import select_names
 from sky_rs._migrate.layout import place_import, realignment, shifted
 from sky_rs._migrate.scope import Plan, dotted, make_plan
 from sky_rs._migrate.targets import MIGRATABLE, mentions_targets
 from sky_rs._migrate.tree import Context
 
-# Trailing comments that are about the line rather than the code: copied onto a split-off import.
-__all__ = ["Migration", "ParserSyntaxError", "migrate_bytes", "migrate_module", "migrate_source"]
+__all__ = ["MigrateCommand", "Migration", "ParserSyntaxError", "migrate_source", "run"]
 
+# Trailing comments that are about the line rather than the code: copied onto a split-off import.
 _PRAGMA = re.compile(r"#.*\b(noqa|type:\s*ignore|pylint:|pyright:|mypy:|nosec|pragma:)")
 
 
@@ -37,38 +51,53 @@ class Migration:
 
 def migrate_source(source: str, context: Context | None = None) -> Migration:
     """Migrate one module's source; raises ``libcst.ParserSyntaxError`` if it does not parse."""
-    module = cst.parse_module(source)
     if not mentions_targets(source) and not (context is not None and context.force):
+        cst.parse_module(source)  # every route to the functions names their module: no change
         return Migration(source)
-    migrated, counts, warnings = migrate_module(module, context)
-    return Migration(migrated.code, counts, warnings)
+    command = MigrateCommand(CodemodContext(), context)
+    code, warnings = run(command, source)
+    return Migration(code, command.counts, warnings)
 
 
-def migrate_bytes(
-    data: bytes, context: Context | None = None
-) -> tuple[bytes, str, Counter[str], list[str]]:
-    """A file's migrated bytes, its encoding, names migrated per function, and warnings."""
-    module = cst.parse_module(data)
-    migrated, counts, warnings = migrate_module(module, context)
-    return migrated.bytes, module.encoding, counts, warnings
+def run(command: MigrateCommand, source: str) -> tuple[str, list[str]]:
+    """``command`` run on ``source`` by ``libcst.codemod.transform_module``: code and warnings.
+
+    Raises what the run raised (``libcst.ParserSyntaxError`` if ``source`` does not parse).
+    """
+    result = transform_module(command, source)
+    if isinstance(result, TransformExit):
+        raise KeyboardInterrupt
+    if isinstance(result, TransformFailure):
+        raise result.error
+    assert isinstance(result, TransformSuccess)  # the command never skips
+    return result.code, list(result.warning_messages)
 
 
-def migrate_module(
-    module: cst.Module, context: Context | None = None
-) -> tuple[cst.Module, Counter[str], list[str]]:
-    """The migrated module, names migrated per function, and warnings (``line N: ...``)."""
-    counts: Counter[str] = Counter()
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    plan = make_plan(wrapper, context)
-    warnings: list[str] = []
-    if plan.warnings or plan.attributes:
-        positions = wrapper.resolve(PositionProvider)
-        for node, message in plan.warnings:
-            warnings.append(f"line {positions[node].start.line}: {message}")
-        rewritten = {attribute.value: plan.alias for attribute in plan.attributes}
-        plan.realign = realignment(wrapper.module, positions, rewritten)
-    first_party = context.first_party if context is not None else frozenset()
-    return wrapper.module.visit(Migrator(plan, counts, first_party)), counts, warnings
+class MigrateCommand(CodemodCommand):
+    """The ``sky-rs migrate`` codemod: libcst resolves scopes and positions and collects
+    warnings; ``make_plan`` decides, and ``Migrator`` rewrites."""
+
+    DESCRIPTION = "Move uses of SkyPilot's utils that sky-rs provides onto sky_rs."
+    METADATA_DEPENDENCIES = (ScopeProvider,)  # positions only when needed, below
+
+    def __init__(self, context: CodemodContext, tree: Context | None = None) -> None:
+        super().__init__(context)
+        self.tree = tree or Context()
+        """What the rest of the tree says about this file (the file alone by default)."""
+        self.counts: Counter[str] = Counter()
+        """Names migrated per function, over every module this command transformed."""
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        wrapper = self.context.wrapper
+        assert wrapper is not None  # set by Codemod.transform_module
+        plan = make_plan(wrapper, self.tree)
+        if plan.warnings or plan.attributes:
+            positions = wrapper.resolve(PositionProvider)
+            for node, message in plan.warnings:
+                self.warn(f"line {positions[node].start.line}: {message}")
+            rewritten = {attribute.value: plan.alias for attribute in plan.attributes}
+            plan.realign = realignment(tree, positions, rewritten)
+        return tree.visit(Migrator(plan, self.counts, self.tree.first_party))
 
 
 Kind = Literal["kept", "split", "sky_rs"]
@@ -123,8 +152,7 @@ class Migrator(cst.CSTTransformer):
             if len(keep) == len(original.names):
                 out = [(updated, "kept")]
             elif keep:
-                names, _, _ = select_names(updated.names, keep, None, None, fresh=False)
-                out = [(updated.with_changes(names=names), "kept")]
+                out = [(trimmed(updated, keep), "kept")]
         else:
             out = [(updated, "kept")]
         scope = self.plan.import_after.get(original)
@@ -165,20 +193,10 @@ class Migrator(cst.CSTTransformer):
                 return []
             return [(updated.with_changes(module=cst.Name("sky_rs")), "kept")]
         out: list[tuple[cst.BaseSmallStatement, Kind]] = []
-        names, lpar, rpar = select_names(
-            updated.names, keep, updated.lpar, updated.rpar, fresh=False
-        )
-        out.append((updated.with_changes(names=names, lpar=lpar, rpar=rpar), "kept"))
+        out.append((trimmed(updated, keep), "kept"))
         if moved:
-            names, lpar, rpar = select_names(
-                updated.names, moved, updated.lpar, updated.rpar, fresh=True
-            )
-            split_off = updated.with_changes(
-                module=cst.Name("sky_rs"),
-                names=names,
-                lpar=lpar,
-                rpar=rpar,
-                semicolon=cst.MaybeSentinel.DEFAULT,
+            split_off = trimmed(updated, moved, fresh=True).with_changes(
+                module=cst.Name("sky_rs"), semicolon=cst.MaybeSentinel.DEFAULT
             )
             out.append((split_off, "split"))
         return out
@@ -299,3 +317,75 @@ def _continues_import_group(statement: cst.BaseStatement) -> bool:
         and not statement.leading_lines
         and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)
     )
+
+
+def trimmed(
+    statement: cst.ImportFrom | cst.Import, keep: Sequence[int], *, fresh: bool = False
+) -> cst.ImportFrom | cst.Import:
+    """``statement`` with only the aliases at indices ``keep``.
+
+    libcst's ``RemoveImportsVisitor`` removes the others (run on the statement alone, where no
+    name is used), moving commas and carrying comment lines above an alias along with it. Ours:
+    the line a parenthesized list closes on when its last alias goes, and leaving the comment
+    after ``(`` behind on a ``fresh`` (split-off) statement.
+    """
+    names = statement.names
+    assert not isinstance(names, cst.ImportStar)
+    context = CodemodContext()
+    for i, alias in enumerate(names):
+        if i in keep:
+            continue
+        name, asname = alias.evaluated_name, alias.evaluated_alias
+        if isinstance(statement, cst.Import):
+            RemoveImportsVisitor.remove_unused_import(context, name, asname=asname)
+        else:
+            module = dotted(statement.module) if statement.module is not None else ""
+            RemoveImportsVisitor.remove_unused_import(context, module, name, asname)
+    alone = cst.Module(body=[cst.SimpleStatementLine(body=[statement])])
+    line = RemoveImportsVisitor(context).transform_module(alone).body[0]
+    assert isinstance(line, cst.SimpleStatementLine)
+    result = line.body[0]
+    assert isinstance(result, (cst.Import, cst.ImportFrom))
+    if not isinstance(result, cst.ImportFrom) or result.lpar is None or result.rpar is None:
+        return result
+    assert not isinstance(result.names, cst.ImportStar)
+    kept, lpar, rpar = list(result.names), result.lpar, result.rpar
+    opening = lpar.whitespace_after
+    if fresh and isinstance(opening, cst.ParenthesizedWhitespace):
+        lpar = lpar.with_changes(
+            whitespace_after=opening.with_changes(first_line=cst.TrailingWhitespace())
+        )
+    last, tail = len(names) - 1, keep[-1]
+    comma = names[tail].comma
+    if tail != last and isinstance(comma, cst.Comma):
+        trailing_comma = names[last].comma
+        closing = (
+            trailing_comma.whitespace_after
+            if isinstance(trailing_comma, cst.Comma)
+            else rpar.whitespace_before
+        )
+        own = comma.whitespace_after
+        if isinstance(own, cst.ParenthesizedWhitespace) and (
+            isinstance(closing, cst.ParenthesizedWhitespace) or own.first_line.comment is not None
+        ):
+            # The list closes on a line of its own (or a comment forces it to).
+            close_ws = cst.ParenthesizedWhitespace(
+                first_line=own.first_line,
+                empty_lines=(),
+                indent=closing.indent
+                if isinstance(closing, cst.ParenthesizedWhitespace)
+                else own.indent,
+                last_line=closing.last_line
+                if isinstance(closing, cst.ParenthesizedWhitespace)
+                else cst.SimpleWhitespace(""),
+            )
+            if isinstance(trailing_comma, cst.Comma):
+                kept[-1] = kept[-1].with_changes(
+                    comma=comma.with_changes(whitespace_after=close_ws)
+                )
+            else:
+                kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                rpar = rpar.with_changes(whitespace_before=close_ws)
+        elif isinstance(trailing_comma, cst.Comma):
+            kept[-1] = kept[-1].with_changes(comma=trailing_comma)
+    return result.with_changes(names=kept, lpar=lpar, rpar=rpar)
