@@ -33,6 +33,7 @@ pub enum IoError {
     Interrupted,
 }
 
+#[cfg(test)]
 impl IoError {
     /// The underlying OS error, if there is one.
     pub fn io_error(&self) -> Option<&io::Error> {

@@ -24,5 +24,4 @@ pub use hash::{
 pub use port::{find_free_port, port_is_free};
 pub use tail::{
     LastLines, read_last_n_lines, read_last_n_lines_in, read_last_n_lines_interruptible,
-    read_last_n_lines_lossy,
 };

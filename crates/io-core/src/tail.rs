@@ -89,7 +89,7 @@ impl LastLines {
 /// start of the file is reached, splits on `b'\n'`, and keeps the last `n`
 /// elements, not counting the empty one after a final newline. Decoding,
 /// stripping `'\r'` and adding `'\n'` are left to the caller (see
-/// [`read_last_n_lines_lossy`]). `n == 0` gives no lines without opening the
+/// the integration tests' lossy decoding). `n == 0` gives no lines without opening the
 /// file; an empty file gives none either, and so does a file whose size
 /// `lseek` reports as 0 (`/dev/null`). A file that has a size but yields no
 /// byte (emptied after its size was taken) fails with [`IoError::FileEmptied`],
@@ -243,27 +243,6 @@ fn read_at(file: &File, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
         }
     }
     Ok(filled)
-}
-
-/// [`read_last_n_lines`] decoded as Python's default (`utf-8`, `errors='replace'`):
-/// each line decoded lossily, trailing `'\r'`s stripped, and `'\n'` appended to
-/// every line but the last.
-pub fn read_last_n_lines_lossy(path: &Path, n: usize) -> Result<Vec<String>, IoError> {
-    let lines = read_last_n_lines(path, n)?;
-    let count = lines.len();
-    Ok(lines
-        .iter()
-        .enumerate()
-        .map(|(i, line)| {
-            let mut text = String::from_utf8_lossy(line)
-                .trim_end_matches('\r')
-                .to_owned();
-            if i + 1 < count {
-                text.push('\n');
-            }
-            text
-        })
-        .collect())
 }
 
 #[cfg(test)]

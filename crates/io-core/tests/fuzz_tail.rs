@@ -9,9 +9,9 @@ use std::io::Write;
 
 mod common;
 
-use common::model;
+use common::{model, read_last_n_lines_lossy};
 use proptest::prelude::*;
-use sky_rs_io_core::{HashAlgorithm, read_last_n_lines, read_last_n_lines_lossy};
+use sky_rs_io_core::{HashAlgorithm, read_last_n_lines};
 
 /// `read_last_n_lines(path, n)` with its defaults (`utf-8`, `errors='replace'`), from SPEC.md
 /// and independently of the code under test: read the whole file, decode all of it at once

@@ -7,9 +7,9 @@ use std::path::Path;
 
 mod common;
 
-use common::model;
+use common::{model, read_last_n_lines_lossy};
 use proptest::prelude::*;
-use sky_rs_io_core::{IoError, read_last_n_lines, read_last_n_lines_in, read_last_n_lines_lossy};
+use sky_rs_io_core::{IoError, read_last_n_lines, read_last_n_lines_in};
 
 fn file_with(content: &[u8]) -> tempfile::NamedTempFile {
     let mut file = tempfile::NamedTempFile::new().unwrap();

@@ -34,15 +34,6 @@ pub fn soft_fd_limit() -> Result<i64, ProcessError> {
     Ok(soft as i64)
 }
 
-/// The warning logged when `fd_limit < LOW_FD_LIMIT` (text of the reference).
-pub fn low_fd_limit_message(fd_limit: i64) -> String {
-    format!(
-        "Open file descriptor limit ({fd_limit}) is low. File sync to remote clusters may be \
-         slow. Consider increasing the limit using `ulimit -n <number>` or modifying system \
-         limits."
-    )
-}
-
 /// `os.path.isdir`: whether `path` is a directory, following symlinks; any error is `false`.
 pub(crate) fn is_dir(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|meta| meta.is_dir())
@@ -204,15 +195,6 @@ mod tests {
         assert_eq!(workers_below_thread_floor(1024, 250, 1), Some(3));
         assert_eq!(workers_below_thread_floor(20_000, 250, 1), None);
         assert_eq!(workers_below_thread_floor(2000, 125, 4), Some(15));
-    }
-
-    #[test]
-    fn message_matches_reference() {
-        assert_eq!(
-            low_fd_limit_message(256),
-            "Open file descriptor limit (256) is low. File sync to remote clusters may be slow. \
-             Consider increasing the limit using `ulimit -n <number>` or modifying system limits."
-        );
     }
 
     #[test]

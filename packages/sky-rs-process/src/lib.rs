@@ -8,24 +8,19 @@
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::LazyLock;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyString};
 use sky_rs_process_core::{
-    FD_PER_ENTRY, LOW_FD_LIMIT, ProcFs, ProcessError, fd_per_rsync, is_kubernetes,
-    low_fd_limit_message, max_workers, online_cpu_count, parallel_threads, soft_fd_limit,
-    workers_below_thread_floor,
+    FD_PER_ENTRY, LOW_FD_LIMIT, ProcFs, ProcessError, fd_per_rsync, max_workers, online_cpu_count,
+    parallel_threads, soft_fd_limit, thread_multiplier, workers_below_thread_floor,
 };
 use sky_rs_py_support::{Fallback, SignalCheck, os_error, utf8_str_path};
 
 /// The Python implementation this wheel accelerates; the route for exotic arguments.
 static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.process", "sky_rs_process._fallback");
-
-/// Logger of the low-limit warning, as in the fallback.
-const LOGGER_NAME: &str = "sky_rs.process";
 
 static PROC: LazyLock<ProcFs> = LazyLock::new(ProcFs::default);
 
@@ -80,19 +75,18 @@ fn cpu_count(py: Python<'_>) -> PyResult<Option<i64>> {
 }
 
 /// `4` when `cloud_str` is truthy and `cloud_str.lower() == 'kubernetes'`, else `1`.
-fn thread_multiplier(cloud_str: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
+fn multiplier_of(cloud_str: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
     let Some(cloud) = cloud_str else { return Ok(1) };
     if let Ok(s) = cloud.cast_exact::<PyString>()
         && let Ok(text) = s.to_cow()
         && text.is_ascii()
     {
-        return Ok(if is_kubernetes(&text) { 4 } else { 1 });
+        return Ok(thread_multiplier(Some(&text)));
     }
-    // Anything else, non-ASCII `str` included, is asked exactly what the reference asks.
-    if cloud.is_truthy()? && cloud.call_method0("lower")?.eq("kubernetes")? {
-        return Ok(4);
-    }
-    Ok(1)
+    // Anything else, non-ASCII `str` included, is asked exactly what the reference asks; the
+    // multiplier itself is the core's.
+    let kubernetes = cloud.is_truthy()? && cloud.call_method0("lower")?.eq("kubernetes")?;
+    Ok(thread_multiplier(kubernetes.then_some("kubernetes")))
 }
 
 /// Number of threads for parallel work: `max(4, os.cpu_count() - 1)`, times 4 for Kubernetes.
@@ -100,23 +94,15 @@ fn thread_multiplier(cloud_str: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
 #[pyo3(signature = (cloud_str=None))]
 fn get_parallel_threads(py: Python<'_>, cloud_str: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
     let cpus = cpu_count(py)?;
-    Ok(parallel_threads(cpus, thread_multiplier(cloud_str)?))
+    Ok(parallel_threads(cpus, multiplier_of(cloud_str)?))
 }
 
-/// Logs the low-limit warning once per process. The "once" flag is the fallback's, so both
-/// backends together warn once; a Rust-side flag covers a fallback that cannot be imported.
+/// Logs the low-limit warning once per process: the fallback's function (its text, its "once"
+/// flag, shared by both backends), which the wheel carries when `sky_rs` is not installed.
 fn warn_low_fd_limit(py: Python<'_>, fd_limit: i64) -> PyResult<()> {
-    static WARNED: AtomicBool = AtomicBool::new(false);
-    if let Ok(module) = FALLBACK.module(py) {
-        module.call_method1("_warn_low_fd_limit", (fd_limit,))?;
-        return Ok(());
-    }
-    if !WARNED.swap(true, Ordering::Relaxed) {
-        let logger = py
-            .import("logging")?
-            .call_method1("getLogger", (LOGGER_NAME,))?;
-        logger.call_method1("warning", (low_fd_limit_message(fd_limit),))?;
-    }
+    FALLBACK
+        .module(py)?
+        .call_method1("_warn_low_fd_limit", (fd_limit,))?;
     Ok(())
 }
 
@@ -194,7 +180,7 @@ fn get_max_workers_for_file_mounts(
         warn_low_fd_limit(py, fd_limit)?;
     }
     let fd_per = max_fd_per_rsync(py, common_file_mounts)?;
-    let multiplier = thread_multiplier(cloud_str)?;
+    let multiplier = multiplier_of(cloud_str)?;
     // The thread count is at least 4 * multiplier: below that, the CPU count cannot matter.
     if let Some(workers) = workers_below_thread_floor(fd_limit, fd_per, multiplier) {
         return Ok(workers);
