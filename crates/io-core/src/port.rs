@@ -66,7 +66,6 @@ pub fn find_free_port(start_port: u16) -> Result<u16, IoError> {
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
     use nix::sys::socket::{getsockname, getsockopt, listen, sockopt};

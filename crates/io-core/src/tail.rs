@@ -246,7 +246,6 @@ fn read_at(file: &File, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
 

@@ -1,6 +1,5 @@
 //! Tests of `find_free_port`.
 #![allow(missing_docs)]
-#![expect(clippy::unwrap_used, reason = "tests")]
 
 use std::net::TcpListener;
 

@@ -203,7 +203,6 @@ mod tests {
     }
 
     #[test]
-    #[expect(clippy::unwrap_used, reason = "tests")]
     fn is_dir_follows_symlinks_and_is_false_on_errors() {
         let tmp = tempfile::tempdir().unwrap();
         let real = tmp.path().join("real");

@@ -379,7 +379,6 @@ mod tests {
     }
 
     #[test]
-    #[expect(clippy::unwrap_used, reason = "tests")]
     fn own_process_and_init_are_alive() {
         let proc = ProcFs::default();
         assert!(proc.is_process_alive(getpid().as_raw()).unwrap());
@@ -388,7 +387,6 @@ mod tests {
     }
 
     #[test]
-    #[expect(clippy::unwrap_used, reason = "tests")]
     fn reaped_child_is_gone_and_zombie_is_alive() {
         let proc = ProcFs::default();
         let mut child = Command::new("true").spawn().unwrap();
@@ -410,7 +408,6 @@ mod tests {
     }
 
     #[test]
-    #[expect(clippy::unwrap_used, reason = "tests")]
     fn thread_ids_are_not_processes() {
         let proc = ProcFs::default();
         let (tx, rx) = std::sync::mpsc::channel();

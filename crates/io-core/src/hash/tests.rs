@@ -1,5 +1,4 @@
 //! Tests of the hashing functions.
-#![expect(clippy::unwrap_used, reason = "tests")]
 
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};

@@ -1,6 +1,5 @@
 //! The system functions against fake cgroup and proc trees (this machine's real ones are
 //! whatever they are), plus the environment overrides.
-#![expect(clippy::unwrap_used, reason = "a test panics on a failed setup")]
 use std::fs;
 use std::path::Path;
 
