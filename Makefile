@@ -12,12 +12,14 @@ install: ## Create .venv with every package (builds the Rust wheels)
 	uv sync --locked
 
 .PHONY: lint
-lint: ## cargo fmt --check, clippy -D warnings, ruff, ruff format --check, mypy --strict
+lint: ## cargo fmt --check, clippy -D warnings, ruff, ruff format --check, mypy --strict, stubtest
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	uv run --locked ruff check .
 	uv run --locked ruff format --check .
 	uv run --locked mypy
+	uv run --locked python -m mypy.stubtest --allowlist stubtest-allowlist.txt \
+		sky_rs_io._core sky_rs_string._core sky_rs_system._core sky_rs_process._core
 
 .PHONY: test
 test: ## The fast inner loop: cargo test and pytest (no lints, no install proof)

@@ -20,7 +20,7 @@ step() { printf '\n==> %s\n' "$*"; }
 step "make install: uv sync --locked (builds the four Rust wheels in release mode)"
 make --no-print-directory install
 
-step "make lint: cargo fmt --check, clippy -D warnings, ruff, ruff format --check, mypy --strict"
+step "make lint: cargo fmt --check, clippy -D warnings, ruff, ruff format --check, mypy --strict, stubtest"
 make --no-print-directory lint
 
 step "make test: cargo test (the pure-Rust cores), then pytest on the Rust backend and the Python fallback"

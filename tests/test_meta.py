@@ -235,11 +235,10 @@ def test_rust_signatures_match_the_fallback(name: str) -> None:
 
 
 @pytest.mark.parametrize("domain", list(DOMAINS))
-def test_stub_files_name_every_function(domain: str) -> None:
+def test_each_wheel_is_typed(domain: str) -> None:
+    """The stubs themselves are checked against the runtime by ``mypy.stubtest`` (make lint)."""
     module = importlib.import_module(DOMAINS[domain].module)
     assert module.__file__ is not None
     package_dir = Path(module.__file__).parent
-    stub = (package_dir / "_core.pyi").read_text()
     assert (package_dir / "py.typed").exists()
-    for name in DOMAINS[domain].functions:
-        assert f"def {name}(" in stub
+    assert (package_dir / "_core.pyi").exists()

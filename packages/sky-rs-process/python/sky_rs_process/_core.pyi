@@ -13,3 +13,12 @@ def get_max_workers_for_file_mounts(
 def estimate_fd_for_directory(path: StrPath) -> int: ...
 def is_process_alive(pid: int) -> bool: ...
 def are_processes_alive(pids: Iterable[int]) -> list[bool]: ...
+
+__all__ = [
+    "__version__",
+    "are_processes_alive",
+    "estimate_fd_for_directory",
+    "get_max_workers_for_file_mounts",
+    "get_parallel_threads",
+    "is_process_alive",
+]
