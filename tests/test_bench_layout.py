@@ -61,7 +61,10 @@ ROWS = table(RECORDS)[1]
 
 def _render(width: int, terminal: bool, wide: bool = False) -> list[str]:
     out = io.StringIO()
-    console = Console(file=out, width=width, force_terminal=terminal, highlight=False, markup=False)
+    # A height too: without one, rich takes a dumb terminal (TERM=dumb or unset) as 80 wide.
+    console = Console(
+        file=out, width=width, height=25, force_terminal=terminal, highlight=False, markup=False
+    )
     print_report(RECORDS, ["A summary line " * 12], "HEADING " * 20, wide=wide, console=console)
     text = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())  # bold on a terminal
     return text.splitlines()

@@ -60,10 +60,13 @@ def test_no_wheel_reason(platform: str, machine: str | None, reason: str | None)
 
 @pytest.mark.parametrize("platform", ["darwin", "win32"])
 def test_backend_info_names_the_platform_not_a_pip_command(platform: str) -> None:
-    """As on a Mac with ``sky-rs[all]``: no wheel is importable, and the reason says why."""
+    """As on a Mac with ``sky-rs[all]``: no wheel is importable, and the reason says why.
+
+    ``sky_rs`` is imported on the real platform (the standard library picks its own modules by
+    ``sys.platform``); the platform is changed before the domains are bound, on first use."""
     blocked = "; ".join(f"sys.modules[{d.module!r}] = None" for d in DOMAINS.values())
     code = (
-        f"import json, sys; sys.platform = {platform!r}; {blocked}; import sky_rs;"
+        f"import json, sys; import sky_rs; sys.platform = {platform!r}; {blocked};"
         " print(json.dumps(sky_rs.get_backend_info()['domains']))"
     )
     out = subprocess.run(
