@@ -117,10 +117,11 @@ def traced() -> Iterator[str]:
         yield os.path.join(tmp, "trace")
 
 
-@pytest.mark.skipif(STRACE is None, reason="strace is not installed (apt-get install strace)")
+@pytest.mark.ptrace
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_syscalls_no_reuseaddr_and_every_socket_closed(backend: str, traced: str) -> None:
-    assert STRACE is not None
+    if STRACE is None:
+        pytest.fail("strace is not on PATH (apt-get install strace)", pytrace=False)
     result = subprocess.run(
         [
             STRACE,
