@@ -21,15 +21,13 @@ counts must raise ``TypeError`` on both. For the system domain, also the hostile
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import importlib.util
-import os
 import pathlib
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -54,24 +52,6 @@ def load_reference(domain: str, path: str) -> ModuleType:
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
-
-
-@contextlib.contextmanager
-def environment(values: dict[str, str | None]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    try:
-        for name, value in values.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def main() -> int:
@@ -143,7 +123,7 @@ def main() -> int:
             reference._set_roots(cgroup, proc)
 
         try:
-            with tempfile.TemporaryDirectory() as tmp, environment(no_overrides):
+            with tempfile.TemporaryDirectory() as tmp, corpus.environment(**no_overrides):
                 for n, content in enumerate(corpus.HOSTILE_CONTENT):
                     for version in ("v1", "v2"):
                         base = pathlib.Path(tmp, f"{version}-{n}")
@@ -163,7 +143,7 @@ def main() -> int:
             reference._set_roots()
             for value in corpus.ENV_VALUES:
                 for variable in corpus.ENV_VARIABLES.values():
-                    with environment({**no_overrides, variable: value}):
+                    with corpus.environment(**{**no_overrides, variable: value}):
                         both(f"{variable}={corpus.case_id(value)}")
             for root in corpus.ROOT_TYPES:
                 same(

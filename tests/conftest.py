@@ -7,8 +7,11 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -49,6 +52,20 @@ def cpython_says(thunk: Callable[[], object]) -> str:
     except Exception as exc:
         return str(exc)
     raise AssertionError("expected the call to raise")
+
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+
+
+def load_script(name: str) -> ModuleType:
+    """``scripts/<name>.py`` as a module (the scripts are no package), registered under
+    ``name`` in ``sys.modules`` (its dataclasses need that)."""
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(name, module)
+    spec.loader.exec_module(module)
+    return module
 
 
 def rust_module(domain: str) -> ModuleType:

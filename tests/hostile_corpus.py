@@ -9,6 +9,7 @@ in ``tests/test_hardening_hostile.py``.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import math
 import os
 import pathlib
@@ -18,6 +19,25 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 # ------------------------------------------------------------------ outcomes
+
+
+@contextlib.contextmanager
+def environment(**values: str | None) -> Iterator[None]:
+    """Set (or, for ``None``, unset) environment variables for the block."""
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def is_panic(exc: BaseException) -> bool:

@@ -8,30 +8,21 @@ the table's values must come out the same on each.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import zipfile
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from sky_rs import _fingerprint, _source_scan
 from sky_rs._domains import SKYPILOT_HOMES
 from sky_rs._skypilot_fingerprints import DIFFERING, FILES, RELEASES, SPEC_RELEASE, VERIFIED
 
-SCRIPT = Path(__file__).parent.parent / "scripts" / "skypilot_fingerprints.py"
+from tests.conftest import load_script
+
 NAMES = [n for names in SKYPILOT_HOMES.values() for n in names]
 
 
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("skypilot_fingerprints", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-script = load_script()
+script = load_script("skypilot_fingerprints")
 
 
 def wheel(release: str) -> Path:

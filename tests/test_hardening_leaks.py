@@ -8,30 +8,17 @@ calls per function); here the default run makes 2,000 calls per function and bac
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import pathlib
-import sys
-from types import ModuleType
 
 import pytest
 
+from tests.conftest import load_script
 from tests.test_hardening_support import skip_slow_unless_selected
 
-SCRIPT = pathlib.Path(__file__).resolve().parent.parent / "scripts" / "leak_check.py"
 MAX_RSS_GROWTH_KB = 5 * 1024
 
-
-def load_leak_check() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("leak_check", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("leak_check", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-leak_check = load_leak_check()
+leak_check = load_script("leak_check")
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ import sky_rs.fallback
 from sky_rs._domains import DOMAINS
 
 from tests.conftest import rust_module
-from tests.hostile_corpus import outcome
+from tests.hostile_corpus import environment, outcome
 
 FUNCTIONS: dict[str, str] = {f: d.name for d in DOMAINS.values() for f in d.functions}
 """Every public function and its domain."""
@@ -84,25 +84,6 @@ def _fallback_system() -> ModuleType:
     import sky_rs._fallback.system as fallback
 
     return fallback
-
-
-@contextlib.contextmanager
-def environment(**values: str | None) -> Iterator[None]:
-    """Set (or, for ``None``, unset) environment variables for the block."""
-    saved = {name: os.environ.get(name) for name in values}
-    try:
-        for name, value in values.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 SYSTEM_ENV = (
