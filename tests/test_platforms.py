@@ -62,17 +62,17 @@ def test_no_wheel_reason(platform: str, machine: str | None, reason: str | None)
 def test_backend_info_names_the_platform_not_a_pip_command(platform: str) -> None:
     """As on a Mac with ``sky-rs[all]``: no wheel is importable, and the reason says why.
 
-    ``sky_rs`` is imported on the real platform (the standard library picks its own modules by
-    ``sys.platform``); the platform is changed before the domains are bound, on first use."""
+    ``sky_rs`` and its fallback are imported on the real platform (the standard library picks
+    its own modules by ``sys.platform``); the platform is changed before each domain is bound,
+    which happens on first use (``sky_rs._load``, what ``get_backend_info()`` reports)."""
     blocked = "; ".join(f"sys.modules[{d.module!r}] = None" for d in DOMAINS.values())
     code = (
-        f"import json, sys; import sky_rs; sys.platform = {platform!r}; {blocked};"
-        " print(json.dumps(sky_rs.get_backend_info()['domains']))"
+        f"import json, sys; import sky_rs, sky_rs.fallback; sys.platform = {platform!r};"
+        f" {blocked}; print(json.dumps({{d: sky_rs._load(d) for d in {list(DOMAINS)!r}}}))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    domains = json.loads(out)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    domains = json.loads(proc.stdout)
     assert set(domains) == set(DOMAINS)
     for entry in domains.values():
         assert entry["backend"] == "python"
