@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import rust_module
-from tests.hostile_corpus import DIR, MISSING, write_tree
+from tests.hostile_corpus import DIR, MISSING, environment, write_tree
 
 CPU_ENV = "SKYPILOT_POD_CPU_CORE_LIMIT"
 GB_ENV = "SKYPILOT_POD_MEMORY_GB_LIMIT"
@@ -226,23 +226,11 @@ env_value = st.one_of(spaced_number, st.text(max_size=8)).filter(settable)
     nbytes=st.one_of(st.none(), env_value),
 )
 def test_environment_overrides(cpu: str | None, gb: str | None, nbytes: str | None) -> None:
-    saved = {name: os.environ.get(name) for name in (CPU_ENV, GB_ENV, BYTES_ENV)}
-    try:
-        for name, value in ((CPU_ENV, cpu), (GB_ENV, gb), (BYTES_ENV, nbytes)):
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    with environment(**{CPU_ENV: cpu, GB_ENV: gb, BYTES_ENV: nbytes}):
         rust_cpus, python_cpus = both("get_cpu_count")
         assert rust_cpus == python_cpus
         rust_mem, python_mem = both("get_mem_size_gb")
         assert rust_mem == python_mem
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @given(value=st.binary(min_size=1, max_size=8).filter(lambda b: b"\x00" not in b))
