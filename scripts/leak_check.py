@@ -17,7 +17,6 @@ calls.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import importlib
 import json
@@ -26,26 +25,19 @@ import pathlib
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import Any
 
 from sky_rs._domains import REGISTRY
+from sky_rs._spec import SPECS, Workspace
+from sky_rs._spec.model import environment
+from sky_rs._spec.system import OVERRIDES
 
-FUNCTIONS = (  # the functions that touch files, sockets or /proc
-    "read_last_n_lines",
-    "hash_file",
-    "hash_files",
-    "estimate_fd_for_directory",
-    "get_max_workers_for_file_mounts",
-    "is_process_alive",
-    "find_free_port",
-    "get_cpu_count",
-    "get_mem_size_gb",
-)
+FUNCTIONS = tuple(name for name, spec in SPECS.items() if spec.io)
+"""The functions that touch files, sockets or ``/proc`` (``Spec.io``)."""
 DOMAIN = {f: REGISTRY[f].domain for f in FUNCTIONS}
-CPU_ENV = "SKYPILOT_POD_CPU_CORE_LIMIT"
-GB_ENV = "SKYPILOT_POD_MEMORY_GB_LIMIT"
 
 
 def open_fds() -> int:
@@ -64,22 +56,6 @@ def module(backend: str, function: str) -> Any:
     if backend == "python":
         return importlib.import_module("sky_rs.fallback")
     return importlib.import_module(f"sky_rs_{DOMAIN[function]}")
-
-
-@contextlib.contextmanager
-def env(name: str, value: str | None) -> Iterator[None]:
-    saved = os.environ.get(name)
-    try:
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = saved
 
 
 @dataclass
@@ -103,131 +79,15 @@ class Result:
 
 
 class Workload:
-    """The files and directories the calls use, under one temporary directory."""
+    """Each function's sample calls (its spec), on files under one temporary directory."""
 
     def __init__(self, root: pathlib.Path) -> None:
-        self.root = root
-        self.file = root / "log.txt"
-        self.file.write_bytes(b"".join(b"line %d \xff\r\n" % i for i in range(2000)))
-        self.latin = root / "latin.txt"
-        self.latin.write_bytes(b"caf\xe9\n" * 50)
-        self.small = root / "small.bin"
-        self.small.write_bytes(os.urandom(3000))
-        self.directory = root / "dir"
-        self.directory.mkdir()
-        for i in range(40):
-            (self.directory / f"entry-{i}").touch()
-        self.missing = root / "missing"
-        self.cgroup = root / "cgroup"
-        (self.cgroup / "cpu").mkdir(parents=True)
-        (self.cgroup / "cpu" / "cpu.cfs_quota_us").write_text("150000\n")
-        (self.cgroup / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
-        (self.cgroup / "memory").mkdir()
-        (self.cgroup / "memory" / "memory.limit_in_bytes").write_text("not a number\n")
-        self.proc = root / "proc"
-        self.proc.mkdir()
-        (self.proc / "meminfo").write_text("MemTotal:  2048000 kB\n")
+        self.workspace = Workspace(root)
 
     def calls(self, backend: str, function: str) -> list[Callable[[], Any]]:
         """The calls cycled through for ``function``: success and error paths."""
         fn = getattr(module(backend, function), function)
-        file, latin, small = str(self.file), str(self.latin), str(self.small)
-        directory, missing = str(self.directory), str(self.missing)
-        if function == "read_last_n_lines":
-            return [
-                lambda: fn(file, 10),
-                lambda: fn(file, 3000),
-                lambda: fn(latin, 5, encoding="latin-1"),
-                lambda: fn(latin, 5, errors="strict"),  # UnicodeDecodeError
-                lambda: fn(latin, 5, encoding="bogus"),  # LookupError
-                lambda: fn(missing, 5),  # AssertionError
-                lambda: fn(directory, 5),  # RuntimeError from IsADirectoryError
-                lambda: fn(file, -1),  # AssertionError
-            ]
-        if function == "hash_file":
-            return [
-                lambda: fn(small, "sha256").hexdigest(),
-                lambda: fn(small, "md5").digest(),
-                lambda: fn(small, "sha3_256").hexdigest(),
-                lambda: fn(missing, "sha256"),  # FileNotFoundError
-                lambda: fn(directory, "md5"),  # IsADirectoryError
-                lambda: fn(small, "bogus"),  # ValueError
-            ]
-        if function == "hash_files":
-            return [
-                lambda: fn([small, file, latin], "sha256"),
-                lambda: fn([small, missing], "md5"),  # FileNotFoundError
-                lambda: fn([small, directory], "sha1"),  # IsADirectoryError
-                lambda: fn([], "sha256"),
-            ]
-        if function == "estimate_fd_for_directory":
-            return [
-                lambda: fn(directory),
-                lambda: fn(missing),  # FileNotFoundError
-                lambda: fn(small),  # NotADirectoryError
-            ]
-        if function == "get_max_workers_for_file_mounts":
-            return [
-                lambda: fn({"a": directory, "b": small, "c": missing}),
-                lambda: fn({"a": directory}, "kubernetes"),
-                lambda: fn({"a": "x\0y"}),  # not a directory (isdir is False)
-                lambda: fn(None),  # AttributeError
-            ]
-        if function == "is_process_alive":
-            return [
-                lambda: fn(os.getpid()),
-                lambda: fn(1),
-                lambda: fn(4_194_305),
-                lambda: fn(0),
-                lambda: fn(2**40),  # OverflowError
-            ]
-        if function == "find_free_port":
-            return [
-                lambda: fn(20_000),
-                lambda: fn(0),
-                lambda: fn(65_535),  # OSError: no free ports
-                lambda: fn(-1),  # OverflowError
-            ]
-        system = module(backend, function)
-        if backend == "python":
-            system = importlib.import_module("sky_rs._fallback.system")
-        seam = system._set_roots
-        if function == "get_cpu_count":
-
-            def fake_tree() -> Any:
-                seam(self.cgroup, self.proc)
-                try:
-                    return fn()
-                finally:
-                    seam()
-
-            def bad_override() -> Any:
-                with env(CPU_ENV, "four"):
-                    return fn()  # ValueError
-
-            return [fn, fake_tree, bad_override]
-        if function == "get_mem_size_gb":
-
-            def fake_tree() -> Any:
-                seam(self.cgroup, self.proc)
-                try:
-                    return fn()
-                finally:
-                    seam()
-
-            def missing_meminfo() -> Any:
-                seam(self.cgroup, self.root / "nowhere")
-                try:
-                    return fn()  # FileNotFoundError
-                finally:
-                    seam()
-
-            def bad_override() -> Any:
-                with env(GB_ENV, "lots"):
-                    return fn()  # ValueError
-
-            return [fn, fake_tree, missing_meminfo, bad_override]
-        raise ValueError(function)
+        return [partial(call, fn) for call in SPECS[function].samples(self.workspace)]
 
 
 def run_calls(calls: list[Callable[[], Any]], count: int) -> int:
@@ -272,9 +132,7 @@ def run(
     report: Callable[[Result], None] | None = None,
 ) -> list[Result]:
     with (
-        env(CPU_ENV, None),
-        env(GB_ENV, None),
-        env("SKYPILOT_POD_MEMORY_BYTES_LIMIT", None),
+        environment(dict.fromkeys(OVERRIDES)),
         tempfile.TemporaryDirectory(prefix="sky-rs-leaks-") as tmp,
     ):
         workload = Workload(pathlib.Path(tmp))

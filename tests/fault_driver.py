@@ -30,64 +30,31 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
-import subprocess
 import sys
 from collections.abc import Callable
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import sky_rs
+from sky_rs._spec import SPECS, Workspace
 
 MARKER = "/nonexistent-fault-marker-"
 
 
 def build_cases(work: str) -> dict[str, Callable[[], Any]]:
-    """The cases: every public function, on inputs that reach each of its system calls."""
-    small = os.path.join(work, "small.log")
-    with open(small, "wb") as f:
-        f.write(b"one\ntwo\r\nthree\n")
-    big = os.path.join(work, "big.log")
-    with open(big, "wb") as f:
-        # ~2.3 MB of numbered lines: several backward chunks, a hashed file past every
-        # size threshold (16 KiB first read, the md5/sha512 hand-off to hashlib).
-        f.write(b"".join(b"line %06d of the big log\n" % i for i in range(90_000)))
-    directory = os.path.join(work, "dir")
-    os.mkdir(directory)
-    for i in range(3000):  # three getdents64 calls' worth
-        open(os.path.join(directory, f"entry-{i:05d}-with-a-longish-name"), "wb").close()
-    small_dir = os.path.join(work, "small_dir")
-    os.mkdir(small_dir)
-    for i in range(7):
-        open(os.path.join(small_dir, str(i)), "wb").close()
-    child = subprocess.Popen(["true"])
-    child.wait()
-    dead = child.pid  # reaped: no such process
-    f = sky_rs
-    return {
-        "read_last_n_lines/small": lambda: f.read_last_n_lines(small, 2),
-        "read_last_n_lines/big": lambda: f.read_last_n_lines(big, 60_000),
-        "read_last_n_lines/dir": lambda: f.read_last_n_lines(directory, 2),
-        "hash_file/small-sha256": lambda: f.hash_file(small, "sha256"),
-        "hash_file/big-sha256": lambda: f.hash_file(big, "sha256"),
-        "hash_file/big-md5": lambda: f.hash_file(big, "md5"),
-        "hash_file/big-sha3_256": lambda: f.hash_file(big, "sha3_256"),
-        "hash_file/dir": lambda: f.hash_file(directory, "sha256"),
-        "hash_files/sha256": lambda: f.hash_files([big, small, big, small], "sha256"),
-        "find_free_port": lambda: f.find_free_port(65000),
-        "base36_encode": lambda: f.base36_encode("ff" * 16),
-        "format_float": lambda: f.format_float(2.25),
-        "truncate_long_string": lambda: f.truncate_long_string("hello world " * 5, 20),
-        "get_cpu_count": lambda: f.get_cpu_count(),
-        "get_mem_size_gb": lambda: f.get_mem_size_gb(),
-        "get_parallel_threads": lambda: f.get_parallel_threads("kubernetes"),
-        "get_max_workers_for_file_mounts": lambda: f.get_max_workers_for_file_mounts(
-            {"~/a": small_dir, "~/b": small}
-        ),
-        "is_process_alive/self": lambda: f.is_process_alive(os.getpid()),
-        "is_process_alive/dead": lambda: f.is_process_alive(dead),
-        "are_processes_alive": lambda: f.are_processes_alive([os.getpid(), dead, 1, -1, 0]),
-        "estimate_fd_for_directory": lambda: f.estimate_fd_for_directory(directory),
-    }
+    """The cases: every public function's fault calls (``Spec.fault_calls``: inputs that reach
+    each of its system calls), named ``function/label`` (or ``function`` alone)."""
+    workspace = Workspace(Path(work))
+    cases: dict[str, Callable[[], Any]] = {}
+    for name, spec in SPECS.items():
+        function = getattr(sky_rs, name)
+        for call in spec.fault_calls(workspace):
+            label = re.sub(r"[^A-Za-z0-9_]+", "-", call.label).strip("-")
+            cases[f"{name}/{label}" if label else name] = partial(call, function)
+    return cases
 
 
 def render(value: Any) -> str:

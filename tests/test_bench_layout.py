@@ -15,8 +15,9 @@ from itertools import cycle
 import pytest
 from rich.console import Console
 from sky_rs._bench import skypilot
-from sky_rs._bench.cases import Case, build_cases, inputs
+from sky_rs._bench.cases import Case, inputs
 from sky_rs._bench.layout import DROP_ORDER, layout, wrap
+from sky_rs._bench.main import build_cases
 from sky_rs._bench.record import Component, Record
 from sky_rs._bench.report import COLUMNS, EXPLANATION, NUMERIC, print_report, table
 from sky_rs._bench.timing import Timing, fmt_ns

@@ -15,7 +15,6 @@ in-range answers are checked for validity rather than equality.
 from __future__ import annotations
 
 import math
-import os
 import pathlib
 import random
 import tempfile
@@ -24,6 +23,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from sky_rs._spec import SPECS, Call, Workspace
 
 from tests.conftest import rust_module
 from tests.hostile_corpus import outcome
@@ -42,83 +42,21 @@ def _slow_gate(request: pytest.FixtureRequest) -> None:
     skip_slow_unless_selected(request)
 
 
+def threadable(call: Call) -> bool:
+    """A call that sets no variable (unsetting is what ``no_system_overrides`` does anyway) and
+    takes no keywords (the tasks are argument tuples)."""
+    return not call.kwargs and all(value is None for value in call.env.values())
+
+
 @pytest.fixture(scope="module")
 def inputs() -> Iterator[dict[str, list[tuple[Any, ...]]]]:
-    """Per function: argument tuples, success and error paths alike."""
+    """Per function: the arguments of its sample calls (``Spec.samples``), success and error
+    paths alike (see :func:`threadable`)."""
     with tempfile.TemporaryDirectory(prefix="sky-rs-threads-") as tmp:
-        root = pathlib.Path(tmp)
-        files = []
-        for i, size in enumerate((0, 1, 100, 70_000, 300_000)):
-            path = root / f"file-{i}.log"
-            rng = random.Random(i)
-            path.write_bytes(
-                b"".join(b"line %d \xff\r\n" % rng.randrange(10**6) for _ in range(size // 12))
-            )
-            files.append(str(path))
-        directory = root / "dir"
-        directory.mkdir()
-        for i in range(25):
-            (directory / f"e{i}").touch()
-        missing = str(root / "missing")
+        workspace = Workspace(pathlib.Path(tmp))
         yield {
-            "read_last_n_lines": [
-                (files[2], 3),
-                (files[3], 50),
-                (files[4], 1),
-                (files[1], 0),
-                (files[0], 5),
-                (files[3], 10, 8192, "latin-1"),
-                (missing, 2),
-                (str(directory), 2),
-                (files[2], -1),
-            ],
-            "hash_file": [
-                (files[3], "sha256"),
-                (files[4], "md5"),
-                # Handed to hashlib (md5 above 24 KiB, sha384/sha512 above 6 KiB), which reuses
-                # one spare read buffer: concurrent calls must each get their own.
-                (files[4], "sha512"),
-                (files[3], "sha384"),
-                (files[0], "sha1"),
-                (files[2], "sha3_256"),
-                (missing, "md5"),
-                (str(directory), "sha256"),
-                (files[2], "bogus"),
-            ],
-            "hash_files": [
-                (files, "sha256"),
-                (files[:2], "sha512"),
-                ([files[0], missing], "md5"),
-                ([], "md5"),
-            ],
-            "find_free_port": [(0,), (-1,), (65535,), (2**200,), (20_000,), (40_000,)],
-            "base36_encode": [
-                ("ff",),
-                ("0x" + "f" * 32,),
-                ("ab" * 300,),
-                (b"  -0  ",),
-                ("-ff",),
-                ("zz",),
-            ],
-            "format_float": [(2.25,), (1e300,), (float("nan"), 3), (1.5, -1), (7, 2), (2.675, 2)],
-            "truncate_long_string": [
-                ("hello world this is a long string that exceeds", 20),
-                ("abcdefgh", 5, True),
-                ("\U0001f600" * 100, 7),
-                ("x", 0),
-            ],
-            "get_cpu_count": [()],
-            "get_mem_size_gb": [()],
-            "get_parallel_threads": [(None,), ("kubernetes",), ("aws",), (5,)],
-            "get_max_workers_for_file_mounts": [
-                ({"a": str(directory)},),
-                ({"a": files[0], "b": missing},),
-                ({"a": str(directory)}, "kubernetes"),
-                (None,),
-            ],
-            "is_process_alive": [(os.getpid(),), (1,), (0,), (-5,), (4_194_305,), (2**40,)],
-            "are_processes_alive": [([os.getpid(), 1, 0, -1, 4_194_305],), ([],), ([None],)],
-            "estimate_fd_for_directory": [(str(directory),), (missing,), (files[0],)],
+            name: [call.args for call in spec.samples(workspace) if threadable(call)]
+            for name, spec in SPECS.items()
         }
 
 

@@ -14,34 +14,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sky_rs._bench.cases import TABLE, Case, Inputs
+from sky_rs._bench.cases import Case, Inputs
 from sky_rs._bench.syscalls import per_call, strace_path, traced_calls
 from sky_rs._domains import CONTRACT, DOMAINS
+from sky_rs._spec import SPECS
+from sky_rs._spec.system import OVERRIDES
 
 pytestmark = pytest.mark.ptrace  # strace attaches to a child: needs ptrace
 
 CALLS = 200
-ENV_OVERRIDES = (
-    "SKYPILOT_POD_CPU_CORE_LIMIT",
-    "SKYPILOT_POD_MEMORY_GB_LIMIT",
-    "SKYPILOT_POD_MEMORY_BYTES_LIMIT",
-)
-BUDGETS = {
-    "read_last_n_lines": 4,  # open, lseek, pread, close
-    "hash_file": 4,  # open, read, read (the end), close
-    "find_free_port": 3,  # socket, bind, close
-    "base36_encode": 0,
-    "format_float": 0,
-    "truncate_long_string": 0,
-    "get_cpu_count": 4,  # sched_getaffinity, open, read, close (cgroup version learnt once)
-    "get_mem_size_gb": 4,  # sysinfo, open, read, close
-    "get_parallel_threads": 3,  # glibc's sysconf: open, read, close of /sys/.../online
-    "get_max_workers_for_file_mounts": 8,
-    "is_process_alive": 1,  # tgkill
-    "estimate_fd_for_directory": 4,  # open, getdents64 x2, close
-}
-"""System calls per call of each function's headline case (the bench's ``cases.TABLE``) on
-the Rust backend: issue 13's budgets, or lower where Rust got lower."""
+BUDGETS = {name: spec.syscalls for name, spec in SPECS.items() if spec.syscalls is not None}
+"""System calls per call of each function's headline case on the Rust backend (``Spec.syscalls``,
+next to the case itself in ``Spec.bench``)."""
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +33,7 @@ def headline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Cas
     """The bench's own headline case of each function, on inputs made the bench's way."""
     data = Inputs(tmp_path_factory.mktemp("syscalls"), quick=True)
     yield {
-        function: next(case for case in TABLE[function](data) if case.headline)
+        function: next(case for case in SPECS[function].bench(data) if case.headline)
         for function in CONTRACT
     }
 
@@ -57,7 +41,7 @@ def headline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Cas
 @pytest.fixture(autouse=True)
 def _no_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
     """The children see no SkyPilot override, as the bench's cases assume."""
-    for name in ENV_OVERRIDES:
+    for name in OVERRIDES:
         monkeypatch.delenv(name, raising=False)
 
 

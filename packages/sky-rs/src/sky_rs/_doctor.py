@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import sky_rs
-from sky_rs._domains import DOMAINS, FUNCTIONS, SKYPILOT_HOMES
+from sky_rs._domains import FUNCTIONS, REGISTRY, SKYPILOT_HOMES
 
 
 @dataclass
@@ -57,64 +54,28 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
 
 
-@contextmanager
-def _sample_tree() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory(prefix="sky-rs-doctor-") as tmp:
-        root = Path(tmp)
-        (root / "log.txt").write_bytes(b"first\nsecond\r\nthird \xff\nfourth\n")
-        (root / "data.bin").write_bytes(bytes(range(256)) * 64)
-        mount = root / "mount"
-        mount.mkdir()
-        for i in range(7):
-            (mount / f"f{i}").write_text(str(i))
-        yield root
-
-
-def _cases(root: Path) -> dict[str, list[tuple[str, tuple[Any, ...]]]]:
-    """Arguments for each function: a typical call, and where cheap an error path."""
-    log, data, mount = str(root / "log.txt"), str(root / "data.bin"), str(root / "mount")
-    pid = os.getpid()
-    return {
-        "read_last_n_lines": [("log, 2", (log, 2)), ("missing, 1", (str(root / "nope"), 1))],
-        "hash_file": [("data, 'sha256'", (data, "sha256")), ("data, 'md5'", (data, "md5"))],
-        "hash_files": [("[data, log], 'sha1'", ([data, log], "sha1"))],
-        "find_free_port": [("0", (0,)), ("65535", (65535,))],
-        "base36_encode": [("uuid4 hex", (uuid.UUID(int=2**127 + 12345).hex,)), ("'xyz'", ("xyz",))],
-        "format_float": [("3.14159, 2", (3.14159, 2)), ("-0.0", (-0.0,))],
-        "truncate_long_string": [
-            ("sentence, 20", ("hello world this is a long string that exceeds", 20)),
-            ("'abcdefgh', 5, True", ("abcdefgh", 5, True)),
-        ],
-        "get_cpu_count": [("", ())],
-        "get_mem_size_gb": [("", ())],
-        "get_parallel_threads": [("None", (None,)), ("'Kubernetes'", ("Kubernetes",))],
-        "get_max_workers_for_file_mounts": [("{'~/m': mount}", ({"~/m": mount},))],
-        "is_process_alive": [("own pid", (pid,)), ("-1", (-1,))],
-        "are_processes_alive": [("[own pid, 0]", ([pid, 0],))],
-        "estimate_fd_for_directory": [("mount", (mount,))],
-    }
-
-
 def self_check() -> list[Check]:
-    """Run every function on the active backend and on the fallback."""
+    """Run every function's sample calls (its spec) on the active backend and on the fallback."""
+    from sky_rs._spec import SPECS, Workspace
+
     info = sky_rs.get_backend_info()["domains"]
     checks = []
-    with _sample_tree() as root:
-        cases = _cases(root)
-        for domain in DOMAINS.values():
-            for name in domain.functions:
-                active, reference = getattr(sky_rs, name), getattr(sky_rs.fallback, name)
-                for label, args in cases[name]:
-                    checks.append(
-                        Check(
-                            function=name,
-                            domain=domain.name,
-                            backend=info[domain.name]["backend"],
-                            call=f"{name}({label})",
-                            active=_outcome(partial(active, *args)),
-                            fallback=_outcome(partial(reference, *args)),
-                        )
+    with tempfile.TemporaryDirectory(prefix="sky-rs-doctor-") as tmp:
+        workspace = Workspace(Path(tmp))
+        for name, spec in SPECS.items():
+            domain = REGISTRY[name].domain
+            active, reference = getattr(sky_rs, name), getattr(sky_rs.fallback, name)
+            for call in spec.samples(workspace):
+                checks.append(
+                    Check(
+                        function=name,
+                        domain=domain,
+                        backend=info[domain]["backend"],
+                        call=f"{name}({call.label})",
+                        active=_outcome(partial(call, active)),
+                        fallback=_outcome(partial(call, reference)),
                     )
+                )
     assert {c.function for c in checks} == set(FUNCTIONS)
     return checks
 

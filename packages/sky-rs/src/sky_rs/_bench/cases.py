@@ -14,18 +14,17 @@ The floor of a case is what no implementation could beat on this machine:
 ``sky_rs_floor`` is a private extension of this repository (``uv sync`` builds it); it is
 never published, so the published wheels hold only the API.
 
-Each function has one entry in :data:`TABLE`: a function of the inputs giving its cases.
+Each function's cases are in its spec (``sky_rs._spec``, ``Spec.bench``); this module holds
+what they are made of.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
 import itertools
 import os
 import random
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,97 +194,7 @@ def _cgroup_file(v2: str, v1: str) -> str:
     return f"{CGROUP}/{v2}" if os.path.isfile(f"{CGROUP}/cgroup.controllers") else f"{CGROUP}/{v1}"
 
 
-# One entry per function: its cases, from the inputs. Headline cases (one per function of the
-# contract) are the ones the summary averages and the syscall column counts.
-
-
-def _read_last_n_lines(data: Inputs) -> list[Case]:
-    log, content = data.log
-    return [
-        Case(
-            "read_last_n_lines",
-            f"10 MiB log, n={n}",
-            (log, n),
-            headline=n == 10,
-            parts=(
-                FloorPart(
-                    f"open+lseek+pread({tail_bytes(content, n)} B)+close",
-                    "read_tail",
-                    (log, tail_bytes(content, n)),
-                ),
-                FloorPart(
-                    f"build the result: list of {n} new str",
-                    "py_strings",
-                    fallback.read_last_n_lines(log, n),
-                ),
-            ),
-        )
-        for n in (10, 1000)
-    ]
-
-
-def _hash_file(data: Inputs) -> list[Case]:
-    cases = []
-    sizes = QUICK_HASH_SIZES if data.quick else dict.fromkeys(HASH_SIZES, HASH_ALGORITHMS)
-    for size, algorithms in sizes.items():
-        path = data.blob(f"blob-{size}.bin", size)
-        for algorithm in algorithms:
-            cases.append(
-                Case(
-                    "hash_file",
-                    f"{algorithm} {human_bytes(size)}",
-                    (path, algorithm),
-                    headline=size == 4 * KIB and algorithm == "sha256",
-                    suffix=HASH_SUFFIX,
-                    wall=size >= WALL_SIZE,
-                    parts=(FloorPart(f"open+read {human_bytes(size)}+close", "read_all", path),),
-                    hashing=HashWork(algorithm, size),
-                )
-            )
-    return cases
-
-
-def _hash_files(data: Inputs) -> list[Case]:
-    count, size = 64, (MIB // 4 if data.quick else 4 * MIB)
-    paths = [data.blob(f"many-{i:03d}.bin", size) for i in range(count)]
-    workers = min(usable_cores(), count)
-    return [
-        Case(
-            "hash_files",
-            f"sha256 {count} x {human_bytes(size)}",
-            (paths, "sha256"),
-            wall=not data.quick,
-            parts=(
-                FloorPart(
-                    f"open+read {human_bytes(size)}+close x {count} / {workers} cores",
-                    "read_all",
-                    paths[0],
-                    scale=count / workers,
-                ),
-            ),
-            hashing=HashWork("sha256", count * size, scale=1 / workers),
-            note=f"no .hexdigest(); Python fallback is sequential hashlib; floor assumes"
-            f" {workers} cores perfectly parallel",
-        )
-    ]
-
-
-def _find_free_port(data: Inputs) -> list[Case]:
-    port = fallback.find_free_port(FREE_PORT_START)
-    tries = port - FREE_PORT_START + 1
-    label = "socket+bind+close" + (f" x {tries}" if tries > 1 else "")
-    return [
-        Case(
-            "find_free_port",
-            f"{FREE_PORT_START} (free: {port})",
-            (FREE_PORT_START,),
-            headline=True,
-            parts=(FloorPart(label, "bind", port, scale=tries),),
-        )
-    ]
-
-
-def _cgroup_case(function: str, first: FloorPart, limit: str, v2: str, v1: str) -> list[Case]:
+def cgroup_case(function: str, first: FloorPart, limit: str, v2: str, v1: str) -> list[Case]:
     """``get_cpu_count``/``get_mem_size_gb`` with no override: one host call, then the limit file
     of the cgroup version. The version itself is learnt once per process (a mount does not change
     its cgroup type under a running process), so its check is no part of the per-call floor."""
@@ -296,14 +205,10 @@ def _cgroup_case(function: str, first: FloorPart, limit: str, v2: str, v1: str) 
     return [Case(function, "no override", (), headline=True, parts=parts)]
 
 
-_ONLINE = FloorPart("sysconf(_SC_NPROCESSORS_ONLN)", "sysconf_nprocessors_onln", None)
-_SENTENCE = "The quick brown fox jumps over the lazy dog by the big lake."
+ONLINE = FloorPart("sysconf(_SC_NPROCESSORS_ONLN)", "sysconf_nprocessors_onln", None)
 
 
-_UUID_HEX = uuid.UUID(int=random.Random(4).getrandbits(128), version=4).hex
-
-
-def _string_case(function: str, label: str, *args: Any) -> Case:
+def string_case(function: str, label: str, *args: Any) -> Case:
     """A string function's headline case. Its floor is the no-op call plus making the one new
     ``str`` it returns (the reference's answer), as ``read_last_n_lines``' floor counts its list
     of ``str``: no implementation returns a new ``str`` without making one."""
@@ -317,103 +222,3 @@ def _string_case(function: str, label: str, *args: Any) -> Case:
             FloorPart(f"build the result: one new str of {len(result)} chars", "py_str", result),
         ),
     )
-
-
-def _is_process_alive(data: Inputs) -> list[Case]:
-    references: tuple[tuple[str, Any], ...]
-    try:  # psutil (a test dependency) is the reference, when it is installed
-        references = (("psutil.pid_exists", importlib.import_module("psutil").pid_exists),)
-    except ImportError:
-        references = ()
-    pid = os.getpid()
-    parts = (FloorPart("kill(pid, 0)", "kill", pid),)
-    return [
-        Case(
-            "is_process_alive",
-            "own pid",
-            (pid,),
-            headline=True,
-            parts=parts,
-            references=references,
-            trace_args="os.getpid(),",
-        )
-    ]
-
-
-def _are_processes_alive(data: Inputs) -> list[Case]:
-    pids, live = pid_sample(64)
-    return [
-        Case(
-            "are_processes_alive",
-            f"{len(pids)} pids ({live} live)",
-            (pids,),
-            parts=(FloorPart(f"kill(pid, 0) x {len(pids)}", "kill", pids),),
-        )
-    ]
-
-
-TABLE: dict[str, Callable[[Inputs], list[Case]]] = {
-    "read_last_n_lines": _read_last_n_lines,
-    "hash_file": _hash_file,
-    "hash_files": _hash_files,
-    "find_free_port": _find_free_port,
-    "base36_encode": lambda data: [
-        # A uuid4 as 32 hex digits, seeded: every run encodes the same one.
-        _string_case("base36_encode", "uuid4 hex", _UUID_HEX)
-    ],
-    "format_float": lambda data: [_string_case("format_float", "3.14159, precision=2", 3.14159, 2)],
-    "truncate_long_string": lambda data: [
-        _string_case("truncate_long_string", "60-char sentence, max 35", _SENTENCE)
-    ],
-    "get_cpu_count": lambda data: _cgroup_case(
-        "get_cpu_count",
-        FloorPart("sched_getaffinity", "sched_getaffinity", None),
-        "cpu quota",
-        "cpu.max",
-        "cpu/cpu.cfs_quota_us",
-    ),
-    "get_mem_size_gb": lambda data: _cgroup_case(
-        "get_mem_size_gb",
-        FloorPart("sysinfo", "sysinfo", None),
-        "memory limit",
-        "memory.max",
-        "memory/memory.limit_in_bytes",
-    ),
-    "get_parallel_threads": lambda data: [
-        Case("get_parallel_threads", "()", (), headline=True, parts=(_ONLINE,))
-    ],
-    "get_max_workers_for_file_mounts": lambda data: [
-        Case(
-            "get_max_workers_for_file_mounts",
-            "one 50-entry dir",
-            ({"~/data": data.directory(50)},),
-            headline=True,
-            # No stat for os.path.isdir: an open with O_DIRECTORY answers it as well.
-            parts=(
-                FloorPart("getrlimit(RLIMIT_NOFILE)", "getrlimit_nofile", None),
-                FloorPart("open+getdents+close (50)", "listdir", data.directory(50)),
-                _ONLINE,
-            ),
-        )
-    ],
-    "is_process_alive": _is_process_alive,
-    "estimate_fd_for_directory": lambda data: [
-        Case(
-            "estimate_fd_for_directory",
-            f"{entries}-entry dir",
-            (data.directory(entries),),
-            headline=entries == 50,
-            parts=(
-                FloorPart(f"open+getdents+close ({entries})", "listdir", data.directory(entries)),
-            ),
-        )
-        for entries in (50, 1000)
-    ],
-    "are_processes_alive": _are_processes_alive,
-}
-"""Function name -> its cases. Its keys are exactly ``_domains.FUNCTIONS`` (a test checks)."""
-
-
-def build_cases(selected: set[str], data: Inputs) -> list[Case]:
-    """Every case of the selected functions, in registry order; inputs made as needed."""
-    return [case for name in REGISTRY if name in selected for case in TABLE[name](data)]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sky_rs._bench import page, skypilot
-from sky_rs._bench.cases import build_cases, inputs
+from sky_rs._bench.cases import Case, Inputs, inputs
 from sky_rs._bench.record import Record
 from sky_rs._bench.report import (
     build_json,
@@ -25,6 +25,12 @@ from sky_rs._bench.report import (
 )
 from sky_rs._bench.runner import Runner, no_overrides
 from sky_rs._bench.timing import Settings
+from sky_rs._spec import SPECS
+
+
+def build_cases(selected: set[str], data: Inputs) -> list[Case]:
+    """Every case of the selected functions (their specs' ``bench``), in registry order."""
+    return [case for name, spec in SPECS.items() if name in selected for case in spec.bench(data)]
 
 
 @contextmanager
