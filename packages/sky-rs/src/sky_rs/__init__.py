@@ -32,20 +32,7 @@ from sky_rs._install import uninstall as uninstall
 
 if TYPE_CHECKING:  # bound at first use by __getattr__; these say what they are
     from sky_rs import fallback as fallback
-    from sky_rs.fallback import are_processes_alive as are_processes_alive
-    from sky_rs.fallback import base36_encode as base36_encode
-    from sky_rs.fallback import estimate_fd_for_directory as estimate_fd_for_directory
-    from sky_rs.fallback import find_free_port as find_free_port
-    from sky_rs.fallback import format_float as format_float
-    from sky_rs.fallback import get_cpu_count as get_cpu_count
-    from sky_rs.fallback import get_max_workers_for_file_mounts as get_max_workers_for_file_mounts
-    from sky_rs.fallback import get_mem_size_gb as get_mem_size_gb
-    from sky_rs.fallback import get_parallel_threads as get_parallel_threads
-    from sky_rs.fallback import hash_file as hash_file
-    from sky_rs.fallback import hash_files as hash_files
-    from sky_rs.fallback import is_process_alive as is_process_alive
-    from sky_rs.fallback import read_last_n_lines as read_last_n_lines
-    from sky_rs.fallback import truncate_long_string as truncate_long_string
+    from sky_rs.fallback import *  # noqa: F403
 
 __version__ = "0.1.0"
 

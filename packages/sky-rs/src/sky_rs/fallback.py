@@ -4,30 +4,14 @@ Always importable, whatever wheels are installed. ``sky_rs`` binds each public n
 Rust function of its domain when that wheel is available, and to the function here otherwise.
 """
 
-from sky_rs._fallback.io import find_free_port, hash_file, hash_files, read_last_n_lines
-from sky_rs._fallback.process import (
-    are_processes_alive,
-    estimate_fd_for_directory,
-    get_max_workers_for_file_mounts,
-    get_parallel_threads,
-    is_process_alive,
-)
-from sky_rs._fallback.string import base36_encode, format_float, truncate_long_string
-from sky_rs._fallback.system import get_cpu_count, get_mem_size_gb
+from sky_rs._fallback import io, process, string, system
+from sky_rs._fallback.io import *  # noqa: F403
+from sky_rs._fallback.process import *  # noqa: F403
+from sky_rs._fallback.string import *  # noqa: F403
+from sky_rs._fallback.system import *  # noqa: F403
 
-__all__ = [
-    "are_processes_alive",
-    "base36_encode",
-    "estimate_fd_for_directory",
-    "find_free_port",
-    "format_float",
-    "get_cpu_count",
-    "get_max_workers_for_file_mounts",
-    "get_mem_size_gb",
-    "get_parallel_threads",
-    "hash_file",
-    "hash_files",
-    "is_process_alive",
-    "read_last_n_lines",
-    "truncate_long_string",
-]
+__all__: list[str] = []
+__all__ += io.__all__
+__all__ += string.__all__
+__all__ += system.__all__
+__all__ += process.__all__

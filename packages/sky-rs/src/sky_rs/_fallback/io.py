@@ -13,6 +13,8 @@ import socket
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol, Union
 
+__all__ = ["find_free_port", "hash_file", "hash_files", "read_last_n_lines"]
+
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 

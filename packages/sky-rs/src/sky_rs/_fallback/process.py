@@ -17,6 +17,14 @@ import resource
 from collections.abc import Iterable, Mapping
 from typing import Any, Union
 
+__all__ = [
+    "are_processes_alive",
+    "estimate_fd_for_directory",
+    "get_max_workers_for_file_mounts",
+    "get_parallel_threads",
+    "is_process_alive",
+]
+
 logger = logging.getLogger("sky_rs.process")
 
 _PROC = "/proc"

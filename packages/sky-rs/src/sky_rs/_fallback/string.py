@@ -7,6 +7,8 @@ value, where the reference loops forever.
 
 from __future__ import annotations
 
+__all__ = ["base36_encode", "format_float", "truncate_long_string"]
+
 _BASE36_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
