@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import inspect
 import math
 import os
 import pathlib
@@ -520,6 +521,8 @@ def _cases() -> list[Case]:
 
 
 CASES = _cases()
+COVERED = frozenset(name for name, _, _ in CASES)
+"""The functions with cases of their own above; any other gets :func:`generic_cases`."""
 RACY = {"find_free_port", "is_process_alive", "are_processes_alive"}
 
 ARITY_CASES: list[Case] = [
@@ -552,6 +555,30 @@ ARITY_CASES: list[Case] = [
     ("estimate_fd_for_directory", (), {}),
     ("estimate_fd_for_directory", (DIRECTORY, 1), {}),
 ]
+
+
+GENERIC: list[Any] = [None, -1, 2**200, 1.5, "", "\udcff", b"\xff", [], {}, object()]
+GENERIC += [BadIndex(), BadStr(), BadFspath(), BadBool(), BadIter()]
+"""No small non-negative int or bool: as a path, that is a file descriptor (``open(1)`` would
+close the test's stdout)."""
+
+
+def generic_cases(name: str, function: Callable[..., Any]) -> tuple[list[Case], list[Case]]:
+    """Hostile and wrong-arity cases for a function with none of its own (a new function, until
+    it gets its own above): each :data:`GENERIC` value in each positional parameter of
+    ``function``'s signature (``"x"`` in the others), then one argument too many and, when a
+    parameter is required, none."""
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    params = [p for p in inspect.signature(function).parameters.values() if p.kind in kinds]
+    hostile: list[Case] = [
+        (name, tuple(value if j == i else "x" for j in range(len(params))), {})
+        for i in range(len(params))
+        for value in GENERIC
+    ]
+    arity: list[Case] = [(name, ("x",) * (len(params) + 1), {})]
+    if any(p.default is inspect.Parameter.empty for p in params):
+        arity.append((name, (), {}))
+    return hostile, arity
 
 
 # ------------------------------------------------------------------ system: hostile files

@@ -11,6 +11,7 @@ expected, and objects whose ``__index__``/``__fspath__``/``__str__``/``__bool__`
 
 from __future__ import annotations
 
+import inspect
 import pathlib
 from typing import Any
 
@@ -20,15 +21,19 @@ from tests.conftest import rust_module
 from tests.hostile_corpus import (
     ARITY_CASES,
     CASES,
+    COVERED,
     ENV_VALUES,
     ENV_VARIABLES,
+    GENERIC,
     HOSTILE_CONTENT,
     MEMINFO,
     RACY,
     ROOT_TYPES,
     ROOTS,
+    Case,
     case_id,
     cgroup_files,
+    generic_cases,
     outcome,
     write_tree,
 )
@@ -45,15 +50,44 @@ from tests.test_hardening_support import (
 )
 
 
+def _generic() -> tuple[list[Case], list[Case]]:
+    """Cases for the functions the corpus has none for (taking no argument: arity only)."""
+    hostile: list[Case] = []
+    arity: list[Case] = []
+    for name in FUNCTIONS:
+        if name not in COVERED and name not in {n for n, _, _ in ARITY_CASES}:
+            more_hostile, more_arity = generic_cases(name, python_function(name))
+            hostile += more_hostile
+            arity += more_arity
+    return hostile, arity
+
+
+GENERIC_CASES, GENERIC_ARITY = _generic()
+ALL_CASES = CASES + GENERIC_CASES
+ALL_ARITY = ARITY_CASES + GENERIC_ARITY
+
+
 def test_every_function_is_covered() -> None:
-    assert {name for name, _, _ in CASES} | {"get_cpu_count", "get_mem_size_gb"} == set(FUNCTIONS)
-    assert {name for name, _, _ in ARITY_CASES} == set(FUNCTIONS)
+    assert {name for name, _, _ in ALL_ARITY} == set(FUNCTIONS)
+    takes_arguments = {
+        name for name in FUNCTIONS if inspect.signature(python_function(name)).parameters
+    }
+    assert {name for name, _, _ in ALL_CASES} == takes_arguments
+
+
+def test_generic_cases_cover_every_parameter() -> None:
+    hostile, arity = generic_cases("format_float", python_function("format_float"))
+    first, second = hostile[: len(GENERIC)], hostile[len(GENERIC) :]
+    assert [args[0] for _, args, _ in first] == GENERIC
+    assert [args[1] for _, args, _ in second] == GENERIC
+    assert {args[1] for _, args, _ in first} == {args[0] for _, args, _ in second} == {"x"}
+    assert [args for _, args, _ in arity] == [("x", "x", "x"), ()]
 
 
 @pytest.mark.parametrize(
     ("name", "args", "kwargs"),
-    ARITY_CASES,
-    ids=[f"{name}-{i}" for i, (name, _, _) in enumerate(ARITY_CASES)],
+    ALL_ARITY,
+    ids=[f"{name}-{i}" for i, (name, _, _) in enumerate(ALL_ARITY)],
 )
 def test_wrong_argument_counts(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """Wrong arity or keywords: a ``TypeError`` naming the function on both backends.
@@ -71,8 +105,8 @@ def test_wrong_argument_counts(name: str, args: tuple[Any, ...], kwargs: dict[st
 
 @pytest.mark.parametrize(
     ("name", "args", "kwargs"),
-    CASES,
-    ids=[f"{name}-{i}-{case_id(args)[:30]}" for i, (name, args, _) in enumerate(CASES)],
+    ALL_CASES,
+    ids=[f"{name}-{i}-{case_id(args)[:30]}" for i, (name, args, _) in enumerate(ALL_CASES)],
 )
 # A bytearray or memoryview path is accepted by os.stat/os.listdir with CPython's own
 # DeprecationWarning: expected for these hostile inputs, on the fallback as in SkyPilot.
