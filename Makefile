@@ -21,11 +21,14 @@ lint: ## cargo fmt --check, clippy -D warnings, ruff, ruff format --check, mypy 
 	uv run --locked python -m mypy.stubtest --allowlist stubtest-allowlist.txt \
 		sky_rs_io._core sky_rs_string._core sky_rs_system._core sky_rs_process._core
 
+CARGO_TEST_ARGS ?= --workspace
+PYTEST_ARGS ?=
+
 .PHONY: test
 test: ## The fast inner loop: cargo test and pytest (no lints, no install proof)
-	cargo test --workspace --locked
+	cargo test $(CARGO_TEST_ARGS) --locked
 	uv run --locked python scripts/skypilot_fingerprints.py --download
-	uv run --locked pytest
+	uv run --locked pytest $(PYTEST_ARGS)
 
 .PHONY: all
 all: ## Everything CI runs: bash scripts/test.sh (its time: README, "The two commands")
