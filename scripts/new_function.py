@@ -28,6 +28,7 @@ generic cases from the fallback's signature until the corpus has some of its own
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 import subprocess
 import sys
@@ -97,10 +98,15 @@ def spec(text: str, domain: str, name: str) -> str:
         bench = f'lambda data: [string_case("{name}", "\'text\'", "text")]'
     else:
         bench = f'lambda data: [Case("{name}", "\'text\'", ("text",), headline=True)]'
-        if not re.search(r"from sky_rs\._bench\.cases import [^\n]*\bCase\b", text, re.DOTALL):
-            text = text.replace(
-                "from sky_rs._bench.cases import ", "from sky_rs._bench.cases import Case, ", 1
-            )
+        imported = {
+            alias.name
+            for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.ImportFrom) and node.module == "sky_rs._bench.cases"
+            for alias in node.names
+        }
+        if "Case" not in imported:  # ruff's isort (format_files) merges it into the others
+            model = "from sky_rs._spec.model import "
+            text = text.replace(model, "from sky_rs._bench.cases import Case\n" + model, 1)
     samples = (
         f"\n\ndef _{name}_samples(w: Workspace) -> list[Call]:\n"
         f"    # {TODO}: typical calls and error paths (the doctor, leak, concurrency and\n"
@@ -254,8 +260,16 @@ def test_{name}_fuzz(value: str) -> None:
 
 
 def readme(text: str, domain: str, name: str) -> str:
-    row = f"| `{name}(value)` | exact `str` | the pure-Python fallback |\n"
-    return _insert_after_last(text, r"^\| `[a-z0-9_]+\(.*\|\n", row, "function table row")
+    """A row in the wheel README's table of functions (or a bullet in its list)."""
+    rows = list(re.finditer(r"^\| `[a-z0-9_]+[`(].*\|\n", text, flags=re.MULTILINE))
+    if rows:
+        columns = rows[-1].group(0).count("|") - 1
+        cells = [f"`{name}(value)`", f"{TODO}: what the Rust side does"]
+        cells += ["the pure-Python fallback"] * (columns - 2)
+        row = "| " + " | ".join(cells[:columns]) + " |\n"
+        return text[: rows[-1].end()] + row + text[rows[-1].end() :]
+    bullet = f"- `{name}(value) -> str`: {TODO}, what it does.\n"
+    return _insert_after_last(text, r"^- `[a-z0-9_]+\(.*\n(?:  .*\n)*", bullet, "function list")
 
 
 def changelog(text: str, domain: str, name: str) -> str:
@@ -316,7 +330,7 @@ def format_files(paths: list[Path]) -> None:
     python = [str(p) for p in paths if p.suffix in (".py", ".pyi")]
     rust = [str(p) for p in paths if p.suffix == ".rs"]
     for command in (
-        [sys.executable, "-m", "ruff", "check", "--quiet", "--fix", "--select", "I", *python],
+        [sys.executable, "-m", "ruff", "check", "-q", "--fix", "--select", "I,RUF022", *python],
         [sys.executable, "-m", "ruff", "format", "--quiet", *python],
         ["rustfmt", "--edition", "2024", *rust],
     ):
