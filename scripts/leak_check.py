@@ -118,15 +118,6 @@ class Workload:
         for i in range(40):
             (self.directory / f"entry-{i}").touch()
         self.missing = root / "missing"
-        self.cgroup = root / "cgroup"
-        (self.cgroup / "cpu").mkdir(parents=True)
-        (self.cgroup / "cpu" / "cpu.cfs_quota_us").write_text("150000\n")
-        (self.cgroup / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
-        (self.cgroup / "memory").mkdir()
-        (self.cgroup / "memory" / "memory.limit_in_bytes").write_text("not a number\n")
-        self.proc = root / "proc"
-        self.proc.mkdir()
-        (self.proc / "meminfo").write_text("MemTotal:  2048000 kB\n")
 
     def calls(self, backend: str, function: str) -> list[Callable[[], Any]]:
         """The calls cycled through for ``function``: success and error paths."""
@@ -188,45 +179,22 @@ class Workload:
                 lambda: fn(65_535),  # OSError: no free ports
                 lambda: fn(-1),  # OverflowError
             ]
-        system = module(backend, function)
-        if backend == "python":
-            system = importlib.import_module("sky_rs._fallback.system")
-        seam = system._set_roots
+        # The system functions read the real /sys/fs/cgroup and /proc/meminfo: fake trees
+        # need a private mount namespace (tests/fake_roots.py), which this process is not in.
         if function == "get_cpu_count":
 
-            def fake_tree() -> Any:
-                seam(self.cgroup, self.proc)
-                try:
-                    return fn()
-                finally:
-                    seam()
-
-            def bad_override() -> Any:
+            def bad_cpu_override() -> Any:
                 with env(CPU_ENV, "four"):
                     return fn()  # ValueError
 
-            return [fn, fake_tree, bad_override]
+            return [fn, bad_cpu_override]
         if function == "get_mem_size_gb":
 
-            def fake_tree() -> Any:
-                seam(self.cgroup, self.proc)
-                try:
-                    return fn()
-                finally:
-                    seam()
-
-            def missing_meminfo() -> Any:
-                seam(self.cgroup, self.root / "nowhere")
-                try:
-                    return fn()  # FileNotFoundError
-                finally:
-                    seam()
-
-            def bad_override() -> Any:
+            def bad_mem_override() -> Any:
                 with env(GB_ENV, "lots"):
                     return fn()  # ValueError
 
-            return [fn, fake_tree, missing_meminfo, bad_override]
+            return [fn, bad_mem_override]
         raise ValueError(function)
 
 
