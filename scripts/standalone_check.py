@@ -15,8 +15,9 @@ import); ``scripts/check_install.py`` makes that venv from ``dist/`` and calls t
 
 Every case of the corpus that calls one of the wheel's functions must give the same outcome (the
 value, or the exception's type and ``str``) from the wheel as from that fallback; wrong argument
-counts must raise ``TypeError`` on both. For the system domain, also the hostile cgroup files,
-``/proc/meminfo`` contents, environment overrides and roots. Exits 1 on any difference.
+counts must raise ``TypeError`` on both. For the system domain, also the hostile cgroup files and
+``/proc/meminfo`` contents (bind-mounted in a private mount namespace by ``tests/fake_roots.py``:
+root, or ``unshare -r``) and environment overrides. Exits 1 on any difference.
 """
 
 from __future__ import annotations
@@ -118,42 +119,50 @@ def main() -> int:
                     lambda n=name: corpus.outcome(getattr(reference, n)),
                 )
 
-        def roots(cgroup: Any, proc: Any) -> None:
-            wheel._set_roots(cgroup, proc)
-            reference._set_roots(cgroup, proc)
+        # The fake trees are bind-mounted over /sys/fs/cgroup and /proc in a private mount
+        # namespace, in a worker process running this venv's interpreter (tests/fake_roots.py).
+        from tests.fake_roots import FakeRoots
+
+        roots = FakeRoots(
+            {"rust": f"sky_rs_{domain}", "python": fallback_py},
+            hide=["sky_rs"] if sys.argv[4:] == ["--hide-sky-rs"] else [],
+        )
+
+        def in_trees(label: str, cgroup: pathlib.Path, proc: pathlib.Path) -> None:
+            for tree in (cgroup, proc):
+                tree.mkdir(parents=True, exist_ok=True)
+            functions = ("get_cpu_count", "get_mem_size_gb")
+            calls = [(backend, name) for name in functions for backend in ("rust", "python")]
+            replies = roots.request(calls, cgroup=cgroup, proc=proc)
+            for i, name in enumerate(functions):
+                same(
+                    f"{name} {label}",
+                    lambda r=replies[2 * i]: corpus.outcome(r.get),
+                    lambda r=replies[2 * i + 1]: corpus.outcome(r.get),
+                )
 
         try:
-            with tempfile.TemporaryDirectory() as tmp, corpus.environment(**no_overrides):
+            with tempfile.TemporaryDirectory() as tmp:
                 for n, content in enumerate(corpus.HOSTILE_CONTENT):
                     for version in ("v1", "v2"):
                         base = pathlib.Path(tmp, f"{version}-{n}")
                         corpus.write_tree(base / "cgroup", corpus.cgroup_files(content, version))
                         corpus.write_tree(base / "proc", {"meminfo": "MemTotal:   8000000 kB\n"})
-                        roots(base / "cgroup", base / "proc")
-                        both(f"cgroup {version} {corpus.case_id(content)}")
+                        in_trees(
+                            f"cgroup {version} {corpus.case_id(content)}",
+                            base / "cgroup",
+                            base / "proc",
+                        )
                 for n, meminfo in enumerate(corpus.MEMINFO):
                     base = pathlib.Path(tmp, f"meminfo-{n}")
                     corpus.write_tree(base / "proc", {"meminfo": meminfo})
-                    roots(base / "cgroup", base / "proc")
-                    both(f"meminfo {corpus.case_id(meminfo)}")
-                for root in corpus.ROOTS:
-                    roots(root, root)
-                    both(f"root {corpus.case_id(root)}")
-            wheel._set_roots()
-            reference._set_roots()
-            for value in corpus.ENV_VALUES:
-                for variable in corpus.ENV_VARIABLES.values():
-                    with corpus.environment(**{**no_overrides, variable: value}):
-                        both(f"{variable}={corpus.case_id(value)}")
-            for root in corpus.ROOT_TYPES:
-                same(
-                    f"_set_roots({corpus.case_id(root)})",
-                    lambda r=root: corpus.outcome(wheel._set_roots, r),
-                    lambda r=root: corpus.outcome(reference._set_roots, r),
-                )
+                    in_trees(f"meminfo {corpus.case_id(meminfo)}", base / "cgroup", base / "proc")
         finally:
-            wheel._set_roots()
-            reference._set_roots()
+            roots.close()
+        for value in corpus.ENV_VALUES:
+            for variable in corpus.ENV_VARIABLES.values():
+                with corpus.environment(**{**no_overrides, variable: value}):
+                    both(f"{variable}={corpus.case_id(value)}")
 
     if domain == "string":
         print(

@@ -10,7 +10,7 @@ import importlib
 import importlib.util
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -18,6 +18,8 @@ import pytest
 import sky_rs.fallback
 from hypothesis import HealthCheck, settings
 from sky_rs._domains import DOMAINS
+
+from tests.fake_roots import FakeRoots
 
 BACKENDS = ("rust", "python")
 
@@ -107,3 +109,13 @@ def system(backend: str) -> ModuleType:
 @pytest.fixture
 def process(backend: str) -> ModuleType:
     return implementation("process", backend)
+
+
+@pytest.fixture(scope="session")
+def fake_roots() -> Iterator[FakeRoots]:
+    """The session's worker for fake cgroup and proc trees (``tests/fake_roots.py``)."""
+    roots = FakeRoots()
+    try:
+        yield roots
+    finally:
+        roots.close()

@@ -660,23 +660,6 @@ ENV_VALUES: list[str] = [
     "a" * 10_000,
 ]
 
-ROOTS: list[Any] = [
-    None,
-    "",
-    "\udcff",
-    b"\xff",
-    LONG_PATH,
-    "\0",
-    b"/tmp/\0",
-    FILE,
-    pathlib.Path(DIRECTORY),
-    FspathOf(b"/nonexistent"),
-]
-"""Odd roots for the system domain's ``_set_roots`` seam."""
-
-ROOT_TYPES: list[Any] = [5, 1.5, BadFspath(), FspathInt(), object()]
-"""Root arguments ``_set_roots`` must reject like the fallback."""
-
 
 def cgroup_files(content: Any, version: str) -> dict[str, Any]:
     """A cgroup tree (v1 or v2) with every limit file holding ``content``."""

@@ -31,16 +31,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PathLike
+from tests.fake_roots import FakeRoots
 from tests.hostile_corpus import DIR, MISSING, outcome, write_tree
 from tests.test_hardening_support import (
     FUNCTIONS,
     SYSTEM_ENV,
     compare,
+    compare_in_trees,
     compare_racy,
-    environment,
     python_function,
     rust_function,
-    system_roots,
 )
 
 pytestmark = pytest.mark.fuzz
@@ -363,7 +363,13 @@ def fresh_root(workdir: pathlib.Path, files: dict[str, Any], meminfo: Any) -> pa
     override=env_value,
 )
 def test_get_cpu_count(
-    workdir: pathlib.Path, version: str, cpu_max: Any, quota: Any, period: Any, override: Any
+    workdir: pathlib.Path,
+    fake_roots: FakeRoots,
+    version: str,
+    cpu_max: Any,
+    quota: Any,
+    period: Any,
+    override: Any,
 ) -> None:
     RAN["get_cpu_count"] += 1
     controllers = {"v1": MISSING, "v2": "cpu memory\n", "v2-directory": DIR}[version]
@@ -376,8 +382,7 @@ def test_get_cpu_count(
     root = fresh_root(workdir, files, "MemTotal: 1000 kB\n")
     overrides = dict.fromkeys(SYSTEM_ENV)
     overrides["SKYPILOT_POD_CPU_CORE_LIMIT"] = override
-    with environment(**overrides), system_roots(root / "cgroup", root / "proc"):
-        compare("get_cpu_count")
+    compare_in_trees(fake_roots, root / "cgroup", root / "proc", ["get_cpu_count"], overrides)
 
 
 meminfo_text = st.one_of(
@@ -404,7 +409,13 @@ meminfo_text = st.one_of(
     nbytes=env_value,
 )
 def test_get_mem_size_gb(
-    workdir: pathlib.Path, v2: bool, memory: Any, meminfo: Any, gb: Any, nbytes: Any
+    workdir: pathlib.Path,
+    fake_roots: FakeRoots,
+    v2: bool,
+    memory: Any,
+    meminfo: Any,
+    gb: Any,
+    nbytes: Any,
 ) -> None:
     RAN["get_mem_size_gb"] += 1
     files = {
@@ -416,8 +427,7 @@ def test_get_mem_size_gb(
     overrides = dict.fromkeys(SYSTEM_ENV)
     overrides["SKYPILOT_POD_MEMORY_GB_LIMIT"] = gb
     overrides["SKYPILOT_POD_MEMORY_BYTES_LIMIT"] = nbytes
-    with environment(**overrides), system_roots(root / "cgroup", root / "proc"):
-        compare("get_mem_size_gb")
+    compare_in_trees(fake_roots, root / "cgroup", root / "proc", ["get_mem_size_gb"], overrides)
 
 
 # ------------------------------------------------------------------ process

@@ -9,7 +9,9 @@ the recorded one. Only correctness is asserted, never time.
 The default run makes 800 calls per function; the ``slow`` variant 10,000 (run it with
 ``pytest -m slow``). ``find_free_port`` is the one function whose answer legitimately depends
 on the other threads (one thread's probe socket can hold the port another is probing), so its
-in-range answers are checked for validity rather than equality.
+in-range answers are checked for validity rather than equality. The system functions also run
+on fake cgroup and proc trees, 8 threads at once in a child of the fake-roots worker
+(``tests/fake_roots.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 import pytest
 from sky_rs._spec import SPECS, Call, Workspace
 
-from tests.conftest import rust_module
+from tests.fake_roots import FakeRoots, outcome_key
 from tests.hostile_corpus import outcome
 from tests.test_hardening_support import (
     FUNCTIONS,
@@ -109,7 +111,6 @@ def check_outcome(
 
 
 def concurrency(inputs: dict[str, list[tuple[Any, ...]]], calls_per_function: int) -> None:
-    rust_module("system")._set_roots()
     with no_system_overrides():
         tasks = []
         for name in FUNCTIONS:
@@ -136,44 +137,34 @@ def test_eight_threads_agree_with_one_at_scale(inputs: dict[str, list[tuple[Any,
     concurrency(inputs, calls_per_function=10_000)
 
 
-def test_fake_roots_shared_by_threads(tmp_path: pathlib.Path) -> None:
-    """The system seam's roots are read by many threads while one thread flips them."""
-    rust = rust_module("system")
-    trees = []
-    for i, (quota, mem_kb) in enumerate(((100_000, 4_000_000), (300_000, 8_000_000))):
-        root = tmp_path / f"tree{i}"
-        (root / "cgroup").mkdir(parents=True)
-        (root / "cgroup" / "cgroup.controllers").write_text("cpu memory\n")
-        (root / "cgroup" / "cpu.max").write_text(f"{quota} 100000\n")
+def test_threads_reading_fake_trees(tmp_path: pathlib.Path, fake_roots: FakeRoots) -> None:
+    """The file-reading paths (a fake ``/proc/meminfo`` is read, not asked of ``sysinfo``;
+    cgroup files on no cgroup fs are read to their end), 8 threads at once in one child of the
+    fake-roots worker: each call's only outcome is the single-threaded one."""
+    for version, (quota, mem_kb) in (("v2", (300_000, 8_000_000)), ("v1", (150_000, 4_000_000))):
+        root = tmp_path / version
+        cgroup = root / "cgroup"
+        if version == "v2":
+            write = {"cgroup.controllers": "cpu memory\n", "cpu.max": f"{quota} 100000\n"}
+        else:
+            write = {"cpu/cpu.cfs_quota_us": f"{quota}\n", "cpu/cpu.cfs_period_us": "100000\n"}
+        write["memory.max" if version == "v2" else "memory/memory.limit_in_bytes"] = "garbage"
+        for name, text in write.items():
+            (cgroup / name).parent.mkdir(parents=True, exist_ok=True)
+            (cgroup / name).write_text(text)
         (root / "proc").mkdir()
-        (root / "proc" / "meminfo").write_text(f"MemTotal: {mem_kb} kB\n")
-        trees.append(root)
-    expected = []
-    with no_system_overrides():
-        for root in trees:
-            rust._set_roots(root / "cgroup", root / "proc")
-            expected.append((rust.get_cpu_count(), rust.get_mem_size_gb()))
-        valid_cpu = {e[0] for e in expected}
-        valid_mem = {e[1] for e in expected}
-        stop = threading.Event()
-        bad: list[Any] = []
-
-        def reader() -> None:
-            while not stop.is_set():
-                cpu, mem = rust.get_cpu_count(), rust.get_mem_size_gb()
-                if cpu not in valid_cpu or mem not in valid_mem:
-                    bad.append((cpu, mem))
-
-        readers = [threading.Thread(target=reader) for _ in range(THREADS - 1)]
-        for t in readers:
-            t.start()
-        try:
-            for i in range(2_000):
-                root = trees[i % 2]
-                rust._set_roots(root / "cgroup", root / "proc")
-        finally:
-            stop.set()
-            for t in readers:
-                t.join()
-            rust._set_roots()
-    assert not bad, bad[:10]
+        (root / "proc" / "meminfo").write_text(f"MemFree: 1 kB\nMemTotal: {mem_kb} kB\n")
+        calls = [
+            (backend, name)
+            for backend in ("rust", "python")
+            for name in ("get_cpu_count", "get_mem_size_gb")
+        ]
+        single = fake_roots.request(calls, cgroup=cgroup, proc=root / "proc")
+        assert [reply.get() for reply in single] == [
+            min(quota // 100_000, len(os.sched_getaffinity(0)), os.cpu_count() or 1),
+            mem_kb / 1024**2,
+        ] * 2
+        seen = fake_roots.request(
+            calls, cgroup=cgroup, proc=root / "proc", threads=THREADS, repeats=200
+        )
+        assert seen == [[outcome_key(reply)] for reply in single], version

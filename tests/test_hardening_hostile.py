@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import rust_module
+from tests.fake_roots import FakeRoots
 from tests.hostile_corpus import (
     ARITY_CASES,
     CASES,
@@ -28,8 +28,6 @@ from tests.hostile_corpus import (
     HOSTILE_CONTENT,
     MEMINFO,
     RACY,
-    ROOT_TYPES,
-    ROOTS,
     Case,
     case_id,
     cgroup_files,
@@ -41,12 +39,11 @@ from tests.test_hardening_support import (
     FUNCTIONS,
     assert_no_panic,
     compare,
+    compare_in_trees,
     compare_racy,
     environment,
-    no_system_overrides,
     python_function,
     rust_function,
-    system_roots,
 )
 
 
@@ -138,20 +135,18 @@ def _regen(value: Any) -> Any:
 
 @pytest.mark.parametrize("content", HOSTILE_CONTENT, ids=case_id)
 @pytest.mark.parametrize("version", ["v1", "v2"])
-def test_hostile_cgroup_files(tmp_path: pathlib.Path, content: Any, version: str) -> None:
+def test_hostile_cgroup_files(
+    tmp_path: pathlib.Path, fake_roots: FakeRoots, content: Any, version: str
+) -> None:
     write_tree(tmp_path / "cgroup", cgroup_files(content, version))
     write_tree(tmp_path / "proc", {"meminfo": "MemTotal:   8000000 kB\n"})
-    with no_system_overrides(), system_roots(tmp_path / "cgroup", tmp_path / "proc"):
-        compare("get_cpu_count")
-        compare("get_mem_size_gb")
+    compare_in_trees(fake_roots, tmp_path / "cgroup", tmp_path / "proc")
 
 
 @pytest.mark.parametrize("meminfo", MEMINFO, ids=case_id)
-def test_hostile_meminfo(tmp_path: pathlib.Path, meminfo: Any) -> None:
+def test_hostile_meminfo(tmp_path: pathlib.Path, fake_roots: FakeRoots, meminfo: Any) -> None:
     write_tree(tmp_path / "proc", {"meminfo": meminfo})
-    with no_system_overrides(), system_roots(tmp_path / "cgroup", tmp_path / "proc"):
-        compare("get_cpu_count")
-        compare("get_mem_size_gb")
+    compare_in_trees(fake_roots, tmp_path / "cgroup", tmp_path / "proc")
 
 
 @pytest.mark.parametrize("value", ENV_VALUES, ids=case_id)
@@ -162,40 +157,3 @@ def test_hostile_environment(value: str, variable: str) -> None:
     with environment(**settings):
         compare("get_cpu_count")
         compare("get_mem_size_gb")
-
-
-@pytest.mark.parametrize("root", ROOTS, ids=case_id)
-def test_hostile_roots(root: Any) -> None:
-    """The ``_set_roots`` seam itself, with odd roots: same outcome on both backends."""
-    rust = rust_module("system")
-    import sky_rs._fallback.system as fallback
-
-    for setter in (rust._set_roots, fallback._set_roots):
-        assert_no_panic(outcome(setter, root, root), root)
-    try:
-        with no_system_overrides():
-            got = outcome(rust.get_mem_size_gb)
-            want = outcome(fallback.get_mem_size_gb)
-            assert_no_panic(got, root)
-            assert got == want, root
-            got = outcome(rust.get_cpu_count)
-            want = outcome(fallback.get_cpu_count)
-            assert_no_panic(got, root)
-            assert got == want, root
-    finally:
-        rust._set_roots()
-        fallback._set_roots()
-
-
-@pytest.mark.parametrize("root", ROOT_TYPES, ids=case_id)
-def test_hostile_root_types(root: Any) -> None:
-    rust = rust_module("system")
-    import sky_rs._fallback.system as fallback
-
-    try:
-        got = outcome(rust._set_roots, root)
-        assert_no_panic(got, root)
-        assert got == outcome(fallback._set_roots, root)
-    finally:
-        rust._set_roots()
-        fallback._set_roots()

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
-from collections.abc import Callable, Iterator
-from types import ModuleType
+import pathlib
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -20,6 +19,7 @@ import sky_rs.fallback
 from sky_rs._domains import DOMAINS
 
 from tests.conftest import rust_module
+from tests.fake_roots import FakeRoots
 from tests.hostile_corpus import environment, outcome
 
 FUNCTIONS: dict[str, str] = {f: d.name for d in DOMAINS.values() for f in d.functions}
@@ -62,28 +62,28 @@ def compare_racy(name: str, *args: Any, retries: int = 3, **kwargs: Any) -> tupl
 
 # ------------------------------------------------------------------ system: fake trees
 
-_system_lock = threading.Lock()
+SYSTEM_FUNCTIONS = ("get_cpu_count", "get_mem_size_gb")
 
 
-@contextlib.contextmanager
-def system_roots(cgroup: Any, proc: Any) -> Iterator[None]:
-    """Point both system backends at ``cgroup`` and ``proc`` (the ``_set_roots`` seam)."""
-    rust = rust_module("system")
-    fallback = _fallback_system()
-    with _system_lock:
-        try:
-            rust._set_roots(cgroup, proc)
-            fallback._set_roots(cgroup, proc)
-            yield
-        finally:
-            rust._set_roots()
-            fallback._set_roots()
-
-
-def _fallback_system() -> ModuleType:
-    import sky_rs._fallback.system as fallback
-
-    return fallback
+def compare_in_trees(
+    roots: FakeRoots,
+    cgroup: pathlib.Path,
+    proc: pathlib.Path,
+    functions: Sequence[str] = SYSTEM_FUNCTIONS,
+    env: Mapping[str, str | None] | None = None,
+) -> None:
+    """Call ``functions`` on both backends with ``cgroup`` over /sys/fs/cgroup and ``proc``
+    over /proc (created empty if absent), in one child of the fake-roots worker; assert no
+    panic and the same outcomes."""
+    for tree in (cgroup, proc):
+        tree.mkdir(parents=True, exist_ok=True)
+    calls = [(backend, name) for name in functions for backend in ("rust", "python")]
+    replies = roots.request(calls, cgroup=cgroup, proc=proc, env=env)
+    for i, name in enumerate(functions):
+        got = outcome(replies[2 * i].get)
+        want = outcome(replies[2 * i + 1].get)
+        assert_no_panic(got, (name, cgroup, proc, env))
+        assert got == want, (name, cgroup, proc, env)
 
 
 SYSTEM_ENV = (

@@ -1,23 +1,25 @@
 """get_cpu_count and get_mem_size_gb on both backends, against fake cgroup and proc trees.
 
 Expected values come from SPEC.md and were checked by hand against SkyPilot 0.14.1. Fake
-trees are moved in with the test seam ``_set_roots`` that both backends expose.
+trees are bind-mounted over ``/sys/fs/cgroup`` and ``/proc`` in a private mount namespace, in a
+child of the session's worker (``tests/fake_roots.py``): the functions read their real paths.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import Callable, Union
+from typing import Any, Callable, Union
 
 import psutil
 import pytest
 import sky_rs._fallback.system as fallback_system
 
 from tests.conftest import rust_module
+from tests.fake_roots import FakeRoots
 
 CPU_ENV = "SKYPILOT_POD_CPU_CORE_LIMIT"
 GB_ENV = "SKYPILOT_POD_MEMORY_GB_LIMIT"
@@ -30,7 +32,6 @@ GIB = 1024**3
 # OSError even as root, where chmod 000 would not stop a read).
 DIR = object()
 Content = Union[str, bytes, object]
-SetRoots = Callable[..., None]
 
 
 def host_cpus() -> int:
@@ -44,25 +45,44 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def seam(system: ModuleType) -> SetRoots:
-    """The ``_set_roots`` of the backend under test."""
-    if system is rust_module("system"):
-        return system._set_roots  # type: ignore[no-any-return]
-    return fallback_system._set_roots
+class Mounted:
+    """The backend under test as seen under fake trees: each call runs in a child of the
+    fake-roots worker, with ``cgroup`` over /sys/fs/cgroup and ``proc`` over /proc."""
+
+    def __init__(self, roots: FakeRoots, backend: str, cgroup: Path | None, proc: Path | None):
+        self.roots, self.backend, self.cgroup, self.proc = roots, backend, cgroup, proc
+
+    def call(self, function: str) -> Any:
+        replies = self.roots.call(function, [self.backend], cgroup=self.cgroup, proc=self.proc)
+        return replies[self.backend].get()
+
+    def get_cpu_count(self) -> Any:
+        return self.call("get_cpu_count")
+
+    def get_mem_size_gb(self) -> Any:
+        return self.call("get_mem_size_gb")
+
+
+Mount = Callable[..., Mounted]
 
 
 @pytest.fixture
-def set_roots(system: ModuleType) -> Iterator[SetRoots]:
-    yield seam(system)
-    seam(system)()
+def mount(backend: str, fake_roots: FakeRoots) -> Mount:
+    """``mount(cgroup, proc)``: the backend under test with those trees in place (``None``:
+    the real one)."""
+
+    def build(cgroup: Path | None, proc: Path | None = None) -> Mounted:
+        return Mounted(fake_roots, backend, cgroup, proc)
+
+    return build
 
 
 @pytest.fixture
-def tree(tmp_path: Path, set_roots: SetRoots) -> Callable[..., None]:
+def tree(tmp_path: Path, mount: Mount) -> Callable[..., Mounted]:
     """``tree(files, v2=...)`` builds a cgroup tree (files relative to its root) and a proc
-    tree with a MemTotal of 8,000,000 kB, and points the backend at them."""
+    tree with a MemTotal of 8,000,000 kB, and gives the backend under test on them."""
 
-    def build(files: Mapping[str, Content], v2: bool) -> None:
+    def build(files: Mapping[str, Content], v2: bool) -> Mounted:
         cgroup = tmp_path / "cgroup"
         proc = tmp_path / "proc"
         cgroup.mkdir()
@@ -71,7 +91,7 @@ def tree(tmp_path: Path, set_roots: SetRoots) -> Callable[..., None]:
         if v2:
             (cgroup / "cgroup.controllers").write_text("cpu io memory pids\n")
         write_files(cgroup, files)
-        set_roots(cgroup, proc)
+        return mount(cgroup, proc)
 
     return build
 
@@ -116,15 +136,15 @@ def write_files(root: Path, files: Mapping[str, Content]) -> None:
     ],
 )
 def test_cgroup_v2_cpu_limit(
-    system: ModuleType, tree: Callable[..., None], cpu_max: Content, limit: int | None
+    tree: Callable[..., Mounted], cpu_max: Content, limit: int | None
 ) -> None:
-    tree({"cpu.max": cpu_max}, v2=True)
+    system = tree({"cpu.max": cpu_max}, v2=True)
     expected = host_cpus() if limit is None else min(host_cpus(), limit)
     assert system.get_cpu_count() == expected
 
 
-def test_cgroup_v2_without_cpu_max(system: ModuleType, tree: Callable[..., None]) -> None:
-    tree({"cpu/cpu.cfs_quota_us": "100000", "cpu/cpu.cfs_period_us": "100000"}, v2=True)
+def test_cgroup_v2_without_cpu_max(tree: Callable[..., Mounted]) -> None:
+    system = tree({"cpu/cpu.cfs_quota_us": "100000", "cpu/cpu.cfs_period_us": "100000"}, v2=True)
     assert system.get_cpu_count() == host_cpus()  # v2 never looks at the v1 files
 
 
@@ -149,23 +169,20 @@ def float_division_by_zero() -> str:
     ],
 )
 def test_cgroup_v2_errors_the_reference_lets_through(
-    system: ModuleType,
-    tree: Callable[..., None],
+    tree: Callable[..., Mounted],
     cpu_max: str,
     exc_type: type[Exception],
     message: str,
 ) -> None:
-    tree({"cpu.max": cpu_max}, v2=True)
+    system = tree({"cpu.max": cpu_max}, v2=True)
     with pytest.raises(exc_type) as info:
         system.get_cpu_count()
     assert type(info.value) is exc_type
     assert str(info.value) == message
 
 
-def test_cgroup_v2_huge_negative_limit_is_an_exact_int(
-    system: ModuleType, tree: Callable[..., None]
-) -> None:
-    tree({"cpu.max": "1 -1e-300"}, v2=True)
+def test_cgroup_v2_huge_negative_limit_is_an_exact_int(tree: Callable[..., Mounted]) -> None:
+    system = tree({"cpu.max": "1 -1e-300"}, v2=True)
     assert system.get_cpu_count() == int(1 / -1e-300)
 
 
@@ -194,14 +211,15 @@ def test_cgroup_v2_huge_negative_limit_is_an_exact_int(
     ],
 )
 def test_cgroup_v1_cpu_limit(
-    system: ModuleType,
-    tree: Callable[..., None],
+    tree: Callable[..., Mounted],
     quota: Content | None,
     period: Content | None,
     limit: int | None,
 ) -> None:
     files = {"cpu/cpu.cfs_quota_us": quota, "cpu/cpu.cfs_period_us": period}
-    tree({name: content for name, content in files.items() if content is not None}, v2=False)
+    system = tree(
+        {name: content for name, content in files.items() if content is not None}, v2=False
+    )
     expected = host_cpus() if limit is None else min(host_cpus(), limit)
     assert system.get_cpu_count() == expected
 
@@ -214,32 +232,29 @@ def test_cgroup_v1_cpu_limit(
     ],
 )
 def test_cgroup_v1_errors(
-    system: ModuleType,
-    tree: Callable[..., None],
+    tree: Callable[..., Mounted],
     quota: str,
     period: str,
     exc_type: type[Exception],
     message: str,
 ) -> None:
-    tree({"cpu/cpu.cfs_quota_us": quota, "cpu/cpu.cfs_period_us": period}, v2=False)
+    system = tree({"cpu/cpu.cfs_quota_us": quota, "cpu/cpu.cfs_period_us": period}, v2=False)
     with pytest.raises(exc_type, match=f"^{message}$"):
         system.get_cpu_count()
 
 
-def test_unreadable_file_means_no_limit(
-    system: ModuleType, tmp_path: Path, tree: Callable[..., None]
-) -> None:
-    tree({"cpu.max": "100000 100000", "memory.max": str(GIB)}, v2=True)
+def test_unreadable_file_means_no_limit(tmp_path: Path, tree: Callable[..., Mounted]) -> None:
+    system = tree({"cpu.max": "100000 100000", "memory.max": str(GIB)}, v2=True)
     for name in ("cpu.max", "memory.max"):
         (tmp_path / "cgroup" / name).chmod(0)
-    # As root, mode 000 does not stop a read; the directory-in-place tests cover that case.
-    readable = os.access(tmp_path / "cgroup" / "cpu.max", os.R_OK)
-    assert system.get_cpu_count() == (1 if readable else host_cpus())
-    assert system.get_mem_size_gb() == (1.0 if readable else MEMTOTAL / GIB)
+    # The worker is root (in its user namespace, for a developer who is not), and mode 000 does
+    # not stop root's read; the directory-in-place tests cover the unreadable case.
+    assert system.get_cpu_count() == 1
+    assert system.get_mem_size_gb() == 1.0
 
 
-def test_controllers_directory_means_v1(system: ModuleType, tree: Callable[..., None]) -> None:
-    tree(
+def test_controllers_directory_means_v1(tree: Callable[..., Mounted]) -> None:
+    system = tree(
         {
             "cgroup.controllers": DIR,
             "cpu.max": "max 100000",
@@ -252,10 +267,10 @@ def test_controllers_directory_means_v1(system: ModuleType, tree: Callable[..., 
 
 
 def test_symlinks_are_followed_and_broken_ones_mean_no_limit(
-    system: ModuleType, tmp_path: Path, tree: Callable[..., None]
+    tmp_path: Path, tree: Callable[..., Mounted]
 ) -> None:
     (tmp_path / "real_max").write_text("100000 100000")
-    tree({}, v2=True)
+    system = tree({}, v2=True)
     cgroup = tmp_path / "cgroup"
     (cgroup / "cpu.max").symlink_to(tmp_path / "real_max")
     assert system.get_cpu_count() == 1
@@ -292,40 +307,35 @@ def test_symlinks_are_followed_and_broken_ones_mean_no_limit(
     ],
 )
 def test_memory_limit(
-    system: ModuleType,
-    tree: Callable[..., None],
+    tree: Callable[..., Mounted],
     v2: bool,
     content: Content | None,
     expected_bytes: int,
 ) -> None:
     name = "memory.max" if v2 else "memory/memory.limit_in_bytes"
-    tree({} if content is None else {name: content}, v2=v2)
+    system = tree({} if content is None else {name: content}, v2=v2)
     result = system.get_mem_size_gb()
     assert type(result) is float
     assert result == expected_bytes / GIB
 
 
-def test_meminfo_missing_raises_like_psutil(
-    system: ModuleType, tmp_path: Path, set_roots: SetRoots
-) -> None:
-    set_roots(tmp_path / "cgroup", tmp_path / "proc")
+def test_meminfo_missing_raises_like_psutil(tmp_path: Path, mount: Mount) -> None:
+    (tmp_path / "proc").mkdir()
+    system = mount(None, tmp_path / "proc")
     with pytest.raises(FileNotFoundError) as info:
         system.get_mem_size_gb()
-    path = str(tmp_path / "proc" / "meminfo")
     assert info.value.errno == 2
-    assert info.value.filename == path
-    assert str(info.value) == f"[Errno 2] No such file or directory: '{path}'"
+    assert info.value.filename == "/proc/meminfo"
+    assert str(info.value) == "[Errno 2] No such file or directory: '/proc/meminfo'"
 
 
-def test_meminfo_directory_raises_is_a_directory(
-    system: ModuleType, tmp_path: Path, set_roots: SetRoots
-) -> None:
+def test_meminfo_directory_raises_is_a_directory(tmp_path: Path, mount: Mount) -> None:
     (tmp_path / "proc" / "meminfo").mkdir(parents=True)
-    set_roots(tmp_path / "cgroup", tmp_path / "proc")
+    system = mount(None, tmp_path / "proc")
     with pytest.raises(IsADirectoryError) as info:
         system.get_mem_size_gb()
     assert info.value.errno == 21
-    assert info.value.filename == str(tmp_path / "proc" / "meminfo")
+    assert info.value.filename == "/proc/meminfo"
 
 
 @pytest.mark.parametrize(
@@ -339,15 +349,12 @@ def test_meminfo_directory_raises_is_a_directory(
     ],
 )
 def test_meminfo_parsing(
-    system: ModuleType,
-    tmp_path: Path,
-    set_roots: SetRoots,
-    meminfo: str,
-    expected: int | type[Exception],
+    tmp_path: Path, mount: Mount, meminfo: str, expected: int | type[Exception]
 ) -> None:
+    (tmp_path / "cgroup").mkdir()
     (tmp_path / "proc").mkdir()
     (tmp_path / "proc" / "meminfo").write_text(meminfo)
-    set_roots(tmp_path / "cgroup", tmp_path / "proc")
+    system = mount(tmp_path / "cgroup", tmp_path / "proc")
     if isinstance(expected, int):
         assert system.get_mem_size_gb() == expected / GIB
     else:
@@ -573,34 +580,32 @@ def test_real_machine_mem_size(system: ModuleType) -> None:
     assert system.get_mem_size_gb() == mem / GIB
 
 
-def test_set_roots_none_restores_the_defaults(
-    system: ModuleType, tmp_path: Path, set_roots: SetRoots
+def test_a_fake_tree_covers_only_its_own_path(
+    system: ModuleType, tmp_path: Path, mount: Mount
 ) -> None:
     real_cpus, real_mem = system.get_cpu_count(), system.get_mem_size_gb()
     write_files(tmp_path, {"cgroup.controllers": "", "cpu.max": "100000 100000"})
-    set_roots(cgroup_root=tmp_path)
-    assert system.get_cpu_count() == 1
-    assert system.get_mem_size_gb() == real_mem  # the proc root stayed the default
-    set_roots()
-    assert system.get_cpu_count() == real_cpus
+    faked = mount(tmp_path)
+    assert faked.get_cpu_count() == 1
+    assert faked.get_mem_size_gb() == real_mem  # /proc stayed the real one
+    assert mount(None).get_cpu_count() == real_cpus
 
 
-@pytest.mark.parametrize("kind", [str, bytes, Path])
-def test_set_roots_takes_any_path(
-    system: ModuleType, tmp_path: Path, set_roots: SetRoots, kind: Callable[[str], object]
-) -> None:
-    write_files(tmp_path, {"cgroup.controllers": "", "memory.max": str(GIB)})
-    root = str(tmp_path)
-    set_roots(kind(os.fsencode(root)) if kind is bytes else kind(root))
-    assert system.get_mem_size_gb() == 1.0
+def test_the_fake_trees_never_reach_this_namespace(tmp_path: Path, mount: Mount) -> None:
+    """The mounts live and die in the worker's children: this process's mount table (the
+    host's, or the chroot's) is the same before and after, with nothing propagated."""
+    with open("/proc/self/mountinfo") as f:
+        before = f.read()
+    (tmp_path / "cgroup").mkdir()
+    (tmp_path / "proc").mkdir()
+    (tmp_path / "proc" / "meminfo").write_text("MemTotal: 4 kB\n")
+    assert mount(tmp_path / "cgroup", tmp_path / "proc").get_mem_size_gb() == 4096 / GIB
+    with open("/proc/self/mountinfo") as f:
+        assert f.read() == before
 
 
-def test_both_backends_expose_the_same_seam() -> None:
-    import inspect
-
+def test_no_test_seam_in_production() -> None:
+    """Neither backend has a hook to move its roots: the fake trees come by mounts."""
     rust = rust_module("system")
-    assert rust._set_roots is rust._core._set_roots
-    assert str(inspect.signature(rust._set_roots)) == "(cgroup_root=None, proc_root=None)"
-    params = inspect.signature(fallback_system._set_roots).parameters
-    assert list(params) == ["cgroup_root", "proc_root"]
-    assert all(p.default is None for p in params.values())
+    for module in (rust, rust._core, fallback_system):
+        assert not [name for name in vars(module) if "root" in name.lower()], module

@@ -3,11 +3,9 @@ meminfo files and environment values. Same value, or same exception type and mes
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Callable, Union
 
@@ -16,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import rust_module
+from tests.fake_roots import FakeRoots
 from tests.hostile_corpus import DIR, MISSING, environment, write_tree
 
 CPU_ENV = "SKYPILOT_POD_CPU_CORE_LIMIT"
@@ -125,22 +124,24 @@ def outcome(fn: Callable[[], object]) -> tuple[object, ...]:
     return ("value", type(value), value)
 
 
-@contextlib.contextmanager
-def fake_roots(root: Path) -> Iterator[None]:
-    """Point both backends at ``root/cgroup`` and ``root/proc``."""
-    rust = rust_module("system")
-    try:
-        rust._set_roots(root / "cgroup", root / "proc")
-        fallback._set_roots(root / "cgroup", root / "proc")
-        yield
-    finally:
-        rust._set_roots()
-        fallback._set_roots()
-
-
 def both(name: str) -> tuple[tuple[object, ...], tuple[object, ...]]:
     """The outcome of ``name()`` on Rust, then on the fallback."""
     return outcome(getattr(rust_module("system"), name)), outcome(getattr(fallback, name))
+
+
+def both_in_trees(
+    roots: FakeRoots, root: Path
+) -> list[tuple[tuple[object, ...], tuple[object, ...]]]:
+    """Per function, the outcomes on Rust and on the fallback with ``root/cgroup`` over
+    /sys/fs/cgroup and ``root/proc`` over /proc (one child of the fake-roots worker)."""
+    (root / "cgroup").mkdir(exist_ok=True)
+    functions = ("get_cpu_count", "get_mem_size_gb")
+    calls = [(backend, name) for name in functions for backend in ("rust", "python")]
+    replies = [
+        outcome(reply.get)
+        for reply in roots.request(calls, cgroup=root / "cgroup", proc=root / "proc")
+    ]
+    return [(replies[0], replies[1]), (replies[2], replies[3])]
 
 
 @given(
@@ -151,6 +152,7 @@ def both(name: str) -> tuple[tuple[object, ...], tuple[object, ...]]:
     memory=single_number,
 )
 def test_cgroup_files(
+    fake_roots: FakeRoots,
     controllers: str,
     cpu_max: Content,
     quota: Content,
@@ -171,11 +173,9 @@ def test_cgroup_files(
         write_tree(root / "cgroup", files)
         (root / "proc").mkdir()
         (root / "proc" / "meminfo").write_text("MemTotal:       8000000 kB\n")
-        with fake_roots(root):
-            rust_cpus, python_cpus = both("get_cpu_count")
-            assert rust_cpus == python_cpus
-            rust_mem, python_mem = both("get_mem_size_gb")
-            assert rust_mem == python_mem
+        (rust_cpus, python_cpus), (rust_mem, python_mem) = both_in_trees(fake_roots, root)
+        assert rust_cpus == python_cpus
+        assert rust_mem == python_mem
 
 
 meminfo_line = st.one_of(
@@ -192,7 +192,7 @@ meminfo_line = st.one_of(
 
 
 @given(lines=st.lists(meminfo_line, max_size=4), memory=single_number, v2=st.booleans())
-def test_meminfo(lines: list[str], memory: Content, v2: bool) -> None:
+def test_meminfo(fake_roots: FakeRoots, lines: list[str], memory: Content, v2: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         write_tree(
@@ -201,9 +201,8 @@ def test_meminfo(lines: list[str], memory: Content, v2: bool) -> None:
         )
         (root / "proc").mkdir()
         (root / "proc" / "meminfo").write_bytes("\n".join(lines).encode("utf-8", "surrogatepass"))
-        with fake_roots(root):
-            rust_mem, python_mem = both("get_mem_size_gb")
-            assert rust_mem == python_mem
+        _, (rust_mem, python_mem) = both_in_trees(fake_roots, root)
+        assert rust_mem == python_mem
 
 
 def settable(value: str) -> bool:

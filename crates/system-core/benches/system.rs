@@ -34,18 +34,11 @@ fn read_to_end(path: &str) -> usize {
 
 fn functions(c: &mut Criterion) {
     let real = Roots::default();
-    let none = Roots::new("/nonexistent/cgroup", "/proc");
     c.bench_function("cpu_count/this machine", |b| {
         b.iter(|| cpu_count(black_box(&real), &D));
     });
-    c.bench_function("cpu_count/no cgroup fs", |b| {
-        b.iter(|| cpu_count(black_box(&none), &D));
-    });
     c.bench_function("mem_size_gb/this machine", |b| {
         b.iter(|| mem_size_gb(black_box(&real), &D));
-    });
-    c.bench_function("mem_size_gb/no cgroup fs", |b| {
-        b.iter(|| mem_size_gb(black_box(&none), &D));
     });
     c.bench_function("cpu_count_override/' 4 '", |b| {
         b.iter(|| cpu_count_override(black_box(" 4 "), &D));

@@ -3,7 +3,8 @@
 //! Plain Rust over plain Rust types; knows nothing of Python. The behaviour is that of
 //! SkyPilot's `get_cpu_count()` and `get_mem_size_gb()`, including Python's rules for
 //! reading numbers (the `pytext` module) and every exception they raise ([`SystemError`]). The
-//! cgroup and proc roots are parameters ([`Roots`]), so tests run against fake trees.
+//! cgroup and proc roots are a parameter ([`Roots`]): the real ones for every caller, fake trees
+//! for this crate's own tests.
 #![forbid(unsafe_code)]
 
 mod cgroup;

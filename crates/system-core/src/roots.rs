@@ -1,4 +1,5 @@
-//! [`Roots`]: where the cgroup and proc file systems are, so tests can point at fake trees.
+//! [`Roots`]: where the cgroup and proc file systems are. The crate's own tests point them at
+//! fake trees ([`Roots::new`], not public); everyone else gets the real ones ([`Roots::default`]).
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -8,7 +9,6 @@ use nix::sys::statfs::{CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, PROC_SUPER_MAGIC
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Roots {
     cgroup: PathBuf,
-    proc: PathBuf,
     pub(crate) cgroup_controllers: PathBuf,
     pub(crate) cpu_max: PathBuf,
     pub(crate) cfs_quota: PathBuf,
@@ -42,12 +42,12 @@ fn is_cgroupfs(dir: &Path) -> bool {
 
 impl Roots {
     /// Where the cgroup file system is mounted: `/sys/fs/cgroup`.
-    pub const DEFAULT_CGROUP: &'static str = "/sys/fs/cgroup";
+    pub(crate) const DEFAULT_CGROUP: &'static str = "/sys/fs/cgroup";
     /// Where the proc file system is mounted: `/proc`.
-    pub const DEFAULT_PROC: &'static str = "/proc";
+    pub(crate) const DEFAULT_PROC: &'static str = "/proc";
 
     /// Roots at `cgroup` (for `/sys/fs/cgroup`) and `proc` (for `/proc`).
-    pub fn new(cgroup: impl Into<PathBuf>, proc: impl Into<PathBuf>) -> Self {
+    pub(crate) fn new(cgroup: impl Into<PathBuf>, proc: impl Into<PathBuf>) -> Self {
         let cgroup = cgroup.into();
         let proc = proc.into();
         Roots {
@@ -59,7 +59,6 @@ impl Roots {
             memory_limit_v1: cgroup.join("memory/memory.limit_in_bytes"),
             meminfo: proc.join("meminfo"),
             cgroup,
-            proc,
             mounts: None,
         }
     }
@@ -68,7 +67,7 @@ impl Roots {
     /// learnt at first use and kept: for the real `/sys/fs/cgroup` and `/proc`, whose mounts
     /// do not change under a running process. Not for fake trees a test rebuilds.
     #[must_use]
-    pub fn with_mount_cache(mut self) -> Self {
+    pub(crate) fn with_mount_cache(mut self) -> Self {
         self.mounts = Some(MountFacts::default());
         self
     }
@@ -131,16 +130,6 @@ impl Roots {
             |f| &f.meminfo_is_procfs,
             || statfs(&self.meminfo).is_ok_and(|fs| fs.filesystem_type() == PROC_SUPER_MAGIC),
         )
-    }
-
-    /// The cgroup root.
-    pub fn cgroup(&self) -> &Path {
-        &self.cgroup
-    }
-
-    /// The proc root.
-    pub fn proc(&self) -> &Path {
-        &self.proc
     }
 }
 

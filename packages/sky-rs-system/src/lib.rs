@@ -7,15 +7,14 @@
 //! with the GIL released.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock, PoisonError, RwLock};
+use std::sync::LazyLock;
 
 use pyo3::exceptions::{PyKeyError, PyOverflowError, PyValueError, PyZeroDivisionError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyString, PyType};
 use pyo3::{IntoPyObjectExt, intern};
-use sky_rs_py_support::{Fallback, fspath, os_error, raised_from};
+use sky_rs_py_support::{Fallback, os_error, raised_from};
 use sky_rs_system_core::{
     CPU_LIMIT_ENV, CpuCount, DecimalDigits, MEMORY_BYTES_LIMIT_ENV, MEMORY_GB_LIMIT_ENV, MemSize,
     MemoryLimit, MemoryUnit, OverrideFailure, Roots, SystemError, TotalMemory,
@@ -28,65 +27,9 @@ const EINVAL: i32 = 22;
 static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.system", "sky_rs_system._fallback");
 
 // ---------------------------------------------------------------------------------------
-// The roots, movable for tests. The hot path reads one atomic flag.
+// The roots: the real cgroup and proc file systems, their mount facts learnt once.
 
 static DEFAULT_ROOTS: LazyLock<Roots> = LazyLock::new(Roots::default);
-static CUSTOM_ROOTS_SET: AtomicBool = AtomicBool::new(false);
-static CUSTOM_ROOTS: RwLock<Option<Arc<Roots>>> = RwLock::new(None);
-
-/// The roots in force: the defaults, or those of the last [`_set_roots`].
-enum CurrentRoots {
-    Default,
-    Custom(Arc<Roots>),
-}
-
-impl std::ops::Deref for CurrentRoots {
-    type Target = Roots;
-    fn deref(&self) -> &Roots {
-        match self {
-            CurrentRoots::Default => &DEFAULT_ROOTS,
-            CurrentRoots::Custom(roots) => roots,
-        }
-    }
-}
-
-fn current_roots() -> CurrentRoots {
-    if !CUSTOM_ROOTS_SET.load(Ordering::Acquire) {
-        return CurrentRoots::Default;
-    }
-    let custom = CUSTOM_ROOTS
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone();
-    custom.map_or(CurrentRoots::Default, CurrentRoots::Custom)
-}
-
-/// Test seam: read cgroup files below `cgroup_root` and meminfo below `proc_root`; `None`
-/// restores the default (`/sys/fs/cgroup`, `/proc`). Not part of the API.
-#[pyfunction]
-#[pyo3(signature = (cgroup_root=None, proc_root=None))]
-fn _set_roots(
-    cgroup_root: Option<&Bound<'_, PyAny>>,
-    proc_root: Option<&Bound<'_, PyAny>>,
-) -> PyResult<()> {
-    let cgroup_root = cgroup_root.map(to_path).transpose()?;
-    let proc_root = proc_root.map(to_path).transpose()?;
-    let custom = (cgroup_root.is_some() || proc_root.is_some()).then(|| {
-        Arc::new(Roots::new(
-            cgroup_root.unwrap_or_else(|| Roots::DEFAULT_CGROUP.into()),
-            proc_root.unwrap_or_else(|| Roots::DEFAULT_PROC.into()),
-        ))
-    });
-    let mut guard = CUSTOM_ROOTS.write().unwrap_or_else(PoisonError::into_inner);
-    CUSTOM_ROOTS_SET.store(custom.is_some(), Ordering::Release);
-    *guard = custom;
-    Ok(())
-}
-
-/// `os.fspath(path)` as a path: `str`, `bytes` or any `os.PathLike`.
-fn to_path(path: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
-    fspath(path).map(|native| native.path)
-}
 
 // ---------------------------------------------------------------------------------------
 // The environment, through `os.environ`.
@@ -277,8 +220,8 @@ fn get_cpu_count(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
         let count = sky_rs_system_core::cpu_count_override(&text, &PythonDigits);
         return count_to_py(py, count.map_err(|err| to_py_err(py, err))?);
     }
-    let roots = current_roots();
-    let count = match py.detach(|| sky_rs_system_core::cpu_count(&roots, &PythonDigits)) {
+    let roots: &Roots = &DEFAULT_ROOTS;
+    let count = match py.detach(|| sky_rs_system_core::cpu_count(roots, &PythonDigits)) {
         Err(SystemError::AffinityMaskTooSmall) => {
             // More possible CPUs than a cpu_set_t holds: Python's call grows its mask.
             let affinity = py
@@ -287,7 +230,7 @@ fn get_cpu_count(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
                 .len()?;
             let affinity = i64::try_from(affinity)?;
             py.detach(|| {
-                sky_rs_system_core::cpu_count_with_affinity(affinity, &roots, &PythonDigits)
+                sky_rs_system_core::cpu_count_with_affinity(affinity, roots, &PythonDigits)
             })
         }
         other => other,
@@ -315,8 +258,8 @@ fn get_mem_size_gb(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
             .map_err(|err| to_py_err(py, err))?
             .into_bound_py_any(py);
     }
-    let roots = current_roots();
-    let size = py.detach(|| sky_rs_system_core::mem_size_gb(&roots, &PythonDigits));
+    let roots: &Roots = &DEFAULT_ROOTS;
+    let size = py.detach(|| sky_rs_system_core::mem_size_gb(roots, &PythonDigits));
     match size.map_err(|err| to_py_err(py, err))? {
         MemSize::Gb(gb) => gb.into_bound_py_any(py),
         MemSize::NeedsPythonInt { total, limit } => mem_size_with_python_ints(py, total, limit),
@@ -375,7 +318,6 @@ fn mem_size_with_python_ints(
 #[pyo3(name = "_core")]
 fn sky_rs_system_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add_function(wrap_pyfunction!(_set_roots, m)?)?;
     m.add_function(wrap_pyfunction!(get_cpu_count, m)?)?;
     m.add_function(wrap_pyfunction!(get_mem_size_gb, m)?)?;
     Ok(())

@@ -5,6 +5,5 @@ from sky_rs_system._core import (
     get_cpu_count,
     get_mem_size_gb,
 )
-from sky_rs_system._core import _set_roots as _set_roots
 
 __all__ = ["__version__", "get_cpu_count", "get_mem_size_gb"]

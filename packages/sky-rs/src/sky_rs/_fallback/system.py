@@ -12,55 +12,29 @@ limit". Where the reference's own arithmetic raises, so does this module:
 ``ZeroDivisionError`` for a cgroup v2 ``cpu.max`` with a positive quota and a zero period,
 ``OverflowError``/``ValueError`` from ``int()`` of an infinite or NaN limit.
 
-The cgroup root (``/sys/fs/cgroup``) and the proc root (``/proc``) can be moved for tests
-with :func:`_set_roots`; the Rust wheel has the same function.
+The files read are fixed: below ``/sys/fs/cgroup``, and ``/proc/meminfo``. The tests put fake
+trees there by bind mounts in a private mount namespace (``tests/fake_roots.py``).
 """
 
 from __future__ import annotations
 
 import errno
 import os
-from typing import Union
 
 __all__ = ["get_cpu_count", "get_mem_size_gb"]
 
 _CPU_LIMIT_ENV = "SKYPILOT_POD_CPU_CORE_LIMIT"
 _MEMORY_GB_LIMIT_ENV = "SKYPILOT_POD_MEMORY_GB_LIMIT"
 _MEMORY_BYTES_LIMIT_ENV = "SKYPILOT_POD_MEMORY_BYTES_LIMIT"
-_DEFAULT_CGROUP_ROOT = "/sys/fs/cgroup"
-_DEFAULT_PROC_ROOT = "/proc"
 
-AnyPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
-
-# The files read, joined once per root (see _set_roots).
-_cgroup_controllers = ""
-_cpu_max = ""
-_cfs_quota = ""
-_cfs_period = ""
-_memory_max = ""
-_memory_limit_v1 = ""
-_meminfo = ""
-
-
-def _set_roots(cgroup_root: AnyPath | None = None, proc_root: AnyPath | None = None) -> None:
-    """Test seam: read cgroup files below ``cgroup_root`` and meminfo below ``proc_root``.
-
-    ``None`` restores the default (``/sys/fs/cgroup``, ``/proc``). Not part of the API.
-    """
-    global _cgroup_controllers, _cpu_max, _cfs_quota, _cfs_period
-    global _memory_max, _memory_limit_v1, _meminfo
-    cgroup = _DEFAULT_CGROUP_ROOT if cgroup_root is None else os.fsdecode(os.fspath(cgroup_root))
-    proc = _DEFAULT_PROC_ROOT if proc_root is None else os.fsdecode(os.fspath(proc_root))
-    _cgroup_controllers = os.path.join(cgroup, "cgroup.controllers")
-    _cpu_max = os.path.join(cgroup, "cpu.max")
-    _cfs_quota = os.path.join(cgroup, "cpu", "cpu.cfs_quota_us")
-    _cfs_period = os.path.join(cgroup, "cpu", "cpu.cfs_period_us")
-    _memory_max = os.path.join(cgroup, "memory.max")
-    _memory_limit_v1 = os.path.join(cgroup, "memory", "memory.limit_in_bytes")
-    _meminfo = os.path.join(proc, "meminfo")
-
-
-_set_roots()
+# The files read.
+_CGROUP_CONTROLLERS = "/sys/fs/cgroup/cgroup.controllers"
+_CPU_MAX = "/sys/fs/cgroup/cpu.max"
+_CFS_QUOTA = "/sys/fs/cgroup/cpu/cpu.cfs_quota_us"
+_CFS_PERIOD = "/sys/fs/cgroup/cpu/cpu.cfs_period_us"
+_MEMORY_MAX = "/sys/fs/cgroup/memory.max"
+_MEMORY_LIMIT_V1 = "/sys/fs/cgroup/memory/memory.limit_in_bytes"
+_MEMINFO = "/proc/meminfo"
 
 
 def get_cpu_count() -> int:
@@ -131,7 +105,7 @@ def get_mem_size_gb() -> float:
 
 
 def _is_cgroup_v2() -> bool:
-    return os.path.isfile(_cgroup_controllers)
+    return os.path.isfile(_CGROUP_CONTROLLERS)
 
 
 def _read_text(path: str) -> str:
@@ -149,18 +123,18 @@ def _cgroup_cpu_limit() -> float | None:
     """The cgroup CPU limit in cores (possibly fractional), or ``None`` for no limit."""
     try:
         if _is_cgroup_v2():
-            quota_str, period_str = _read_text(_cpu_max).split()
+            quota_str, period_str = _read_text(_CPU_MAX).split()
             if quota_str == "max":
                 return None
             quota = float(quota_str)
             period = float(period_str)
             # A zero period raises ZeroDivisionError, which is not caught (as in the reference).
             return quota / period if quota > 0 else None
-        quota = float(_read_text(_cfs_quota).strip())
+        quota = float(_read_text(_CFS_QUOTA).strip())
         if not quota > 0:
             # No limit whatever the period file holds, so it is not read.
             return None
-        period = float(_read_text(_cfs_period).strip())
+        period = float(_read_text(_CFS_PERIOD).strip())
         return quota / period if period > 0 else None
     except (OSError, ValueError):
         return None
@@ -169,7 +143,7 @@ def _cgroup_cpu_limit() -> float | None:
 def _cgroup_memory_limit() -> int | None:
     """The cgroup memory limit in bytes, or ``None`` for no limit."""
     try:
-        value = _read_text(_memory_max if _is_cgroup_v2() else _memory_limit_v1).strip()
+        value = _read_text(_MEMORY_MAX if _is_cgroup_v2() else _MEMORY_LIMIT_V1).strip()
         if value == "max" or not value:
             return None
         limit = int(value)
@@ -182,7 +156,7 @@ def _total_memory() -> int:
     """``MemTotal`` of meminfo in bytes: the first line whose first field is ``MemTotal:``
     and whose second is an integer. Errors opening the file propagate; no such line raises
     ``KeyError(b'MemTotal:')``, as psutil does."""
-    with open(_meminfo, "rb") as f:
+    with open(_MEMINFO, "rb") as f:
         for line in f:
             fields = line.split()
             if len(fields) >= 2 and fields[0] == b"MemTotal:":
