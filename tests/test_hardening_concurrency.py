@@ -17,6 +17,7 @@ on fake cgroup and proc trees, 8 threads at once in a child of the fake-roots wo
 from __future__ import annotations
 
 import math
+import os
 import pathlib
 import random
 import tempfile
