@@ -18,7 +18,7 @@
    were installed, which backend each domain reports (with a reason for Python ones), and that
    every function works and agrees with the fallback (``sky-rs doctor --json``).
 4. Each domain wheel alone (``pip install sky-rs-<domain>``, no ``sky-rs``): the hostile corpus
-   (``tests/hostile_corpus.py``) gives exactly what ``sky_rs.fallback`` gives, taken from the
+   (``tests/support/hostile.py``) gives exactly what ``sky_rs.fallback`` gives, taken from the
    ``sky-rs`` wheel in ``dist/`` (``scripts/standalone_check.py``).
 
     python3 scripts/check_install.py            # build, then check

@@ -40,7 +40,7 @@ MARK="not slow and not skypilot and not devbuild"
 # +559 MB under qemu, +0 natively), so an RSS check of hash_files' threads measures the emulator.
 QEMU_MARK="not ptrace and not native_memory"
 # Under qemu the arm64 row runs the whole suite too (about 8 minutes of pytest here). To run less
-# there, set SKY_RS_QEMU_TESTS to test paths, e.g. "tests/test_hardening_hostile.py" (which alone
+# there, set SKY_RS_QEMU_TESTS to test paths, e.g. "tests/hardening/test_hostile.py" (which alone
 # calls all fourteen functions on both backends).
 QEMU_TESTS=${SKY_RS_QEMU_TESTS-}
 
@@ -294,7 +294,7 @@ EOF
 )
 
 # Nothing is deselected by name. Where CPython's own texts differ between versions, the tests
-# take the running interpreter's (tests/conftest.py: cpython_says). What cannot run under
+# take the running interpreter's (tests/support/backends.py: cpython_says). What cannot run under
 # qemu-user is marked in the tests and left out of that row by marker (QEMU_MARK). None needs the
 # source tree, uv or cargo: the repository's tests, docs, scripts and sources are copied in, so
 # the static and leak tests run as on the host.
@@ -318,7 +318,7 @@ run_one() { # version -> prints "result" fields into RESULTS
         "$dir/sky-rs/deselected.txt"
     mkdir -p "$dir/sky-rs/src"
     cp -a "$ROOT/dist" "$dir/sky-rs/dist"
-    # SkyPilot's release wheels, read as zip files by tests/test_fingerprint.py (no network there).
+    # SkyPilot's release wheels, read as zip files by tests/meta/test_fingerprint.py (no network there).
     rm -rf "$dir/sky-rs/skypilot-wheels"
     cp -a "${SKY_RS_SKYPILOT_WHEELS:-$HOME/.cache/sky-rs/skypilot-wheels}" "$dir/sky-rs/skypilot-wheels"
     tar -C "$ROOT" -c --exclude=__pycache__ --exclude='*.so' --exclude=.pytest_cache \

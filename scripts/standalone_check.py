@@ -9,15 +9,16 @@ import); ``scripts/check_install.py`` makes that venv from ``dist/`` and calls t
 - ``FALLBACK_PY`` is ``sky_rs/_fallback/<domain>.py`` taken from the ``sky-rs`` wheel in
   ``dist/``: the code behind ``sky_rs.fallback``. It is loaded from its file under another name,
   so ``sky_rs`` itself stays absent and the wheel has to manage without it.
-- ``REPO`` is the checkout, for ``tests/hostile_corpus.py`` (standard library only).
+- ``REPO`` is the checkout, for ``tests/support/hostile.py`` (standard library only).
 - ``--hide-sky-rs``: for a venv that does hold ``sky_rs`` (the dev venv, as
-  ``tests/test_standalone.py`` runs it): ``import sky_rs`` fails as if it were not installed.
+  ``tests/meta/test_standalone.py`` runs it): ``import sky_rs`` fails as if it were not installed.
 
 Every case of the corpus that calls one of the wheel's functions must give the same outcome (the
 value, or the exception's type and ``str``) from the wheel as from that fallback; wrong argument
 counts must raise ``TypeError`` on both. For the system domain, also the hostile cgroup files and
-``/proc/meminfo`` contents (bind-mounted in a private mount namespace by ``tests/fake_roots.py``:
-root, or ``unshare -r``) and environment overrides. Exits 1 on any difference.
+``/proc/meminfo`` contents (bind-mounted in a private mount namespace by
+``tests/support/fake_roots.py``: root, or ``unshare -r``) and environment overrides. Exits 1
+on any difference.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def main() -> int:
     else:
         assert importlib.util.find_spec("sky_rs") is None, "sky_rs is importable: not alone"
     sys.path.insert(0, repo)
-    from tests import hostile_corpus as corpus
+    from tests.support import hostile as corpus
 
     reference = load_reference(domain, fallback_py)
     wheel = importlib.import_module(f"sky_rs_{domain}")
@@ -120,8 +121,9 @@ def main() -> int:
                 )
 
         # The fake trees are bind-mounted over /sys/fs/cgroup and /proc in a private mount
-        # namespace, in a worker process running this venv's interpreter (tests/fake_roots.py).
-        from tests.fake_roots import FakeRoots
+        # namespace, in a worker process running this venv's interpreter
+        # (tests/support/fake_roots.py).
+        from tests.support.fake_roots import FakeRoots
 
         roots = FakeRoots(
             {"rust": f"sky_rs_{domain}", "python": fallback_py},

@@ -1,27 +1,22 @@
 """Shared fixtures: every behavioural test runs against both backends.
 
-``rust`` is the domain's wheel module itself (``sky_rs_io`` ...); ``python`` is
-``sky_rs.fallback``. A missing or broken wheel is a test *failure*, never a skip.
+``io``, ``string``, ``system`` and ``process`` are the domain's functions on the backend of the
+parametrised ``backend`` fixture: the Rust wheel module itself (``sky_rs_io`` ...) or
+``sky_rs.fallback`` (see ``tests/support/backends.py``). A missing or broken wheel is a test
+*failure*, never a skip. The hypothesis profiles are registered here.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import os
-import sys
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
-import sky_rs.fallback
 from hypothesis import HealthCheck, settings
-from sky_rs._domains import DOMAINS
 
-from tests.fake_roots import FakeRoots
-
-BACKENDS = ("rust", "python")
+from tests.support.backends import BACKENDS, implementation
+from tests.support.fake_roots import FakeRoots
 
 settings.register_profile(
     "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -31,59 +26,6 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-
-class PathLike:
-    """A non-``pathlib`` os.PathLike, with a repr that shows up in f-string messages."""
-
-    def __init__(self, path: str | bytes) -> None:
-        self.path = path
-
-    def __fspath__(self) -> str | bytes:
-        return self.path
-
-    def __repr__(self) -> str:
-        return f"PathLike({self.path!r})"
-
-
-def cpython_says(thunk: Callable[[], object]) -> str:
-    """The text of the exception ``thunk`` raises on this interpreter: where CPython's own
-    messages differ between versions (3.9, 3.14, 3.15), a test expects the running one's."""
-    try:
-        thunk()
-    except Exception as exc:
-        return str(exc)
-    raise AssertionError("expected the call to raise")
-
-
-SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
-
-
-def load_script(name: str) -> ModuleType:
-    """``scripts/<name>.py`` as a module (the scripts are no package), registered under
-    ``name`` in ``sys.modules`` (its dataclasses need that)."""
-    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(name, module)
-    spec.loader.exec_module(module)
-    return module
-
-
-def rust_module(domain: str) -> ModuleType:
-    """Import the Rust wheel of ``domain``; fail the test (never skip) if it is missing."""
-    name = DOMAINS[domain].module
-    try:
-        return importlib.import_module(name)
-    except ImportError as exc:
-        pytest.fail(
-            f"the Rust wheel {name} is not importable ({exc}); run `uv sync`", pytrace=False
-        )
-
-
-def implementation(domain: str, backend: str) -> ModuleType:
-    """The module holding ``domain``'s functions for ``backend``."""
-    return rust_module(domain) if backend == "rust" else sky_rs.fallback
 
 
 @pytest.fixture(params=BACKENDS)
@@ -113,7 +55,7 @@ def process(backend: str) -> ModuleType:
 
 @pytest.fixture(scope="session")
 def fake_roots() -> Iterator[FakeRoots]:
-    """The session's worker for fake cgroup and proc trees (``tests/fake_roots.py``)."""
+    """The session's worker for fake cgroup and proc trees (``tests/support/fake_roots.py``)."""
     roots = FakeRoots()
     try:
         yield roots

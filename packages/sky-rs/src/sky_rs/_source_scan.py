@@ -2,7 +2,7 @@
 
 The quick split into top-level statements reads where lines start in column 0 (outside
 triple-quoted strings) and parses only what is needed; when that split is in doubt, the whole
-module is parsed. Both give the same bindings (``tests/test_fingerprint.py`` checks it on every
+module is parsed. Both give the same bindings (``tests/meta/test_fingerprint.py`` checks it on every
 module of SkyPilot's releases).
 """
 

@@ -13,7 +13,7 @@ limit". Where the reference's own arithmetic raises, so does this module:
 ``OverflowError``/``ValueError`` from ``int()`` of an infinite or NaN limit.
 
 The files read are fixed: below ``/sys/fs/cgroup``, and ``/proc/meminfo``. The tests put fake
-trees there by bind mounts in a private mount namespace (``tests/fake_roots.py``).
+trees there by bind mounts in a private mount namespace (``tests/support/fake_roots.py``).
 """
 
 from __future__ import annotations
