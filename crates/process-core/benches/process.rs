@@ -11,8 +11,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use nix::sys::signal::kill;
 use nix::unistd::Pid;
 use sky_rs_process_core::{
-    ProcFs, count_dir_entries, fd_per_rsync, max_workers, online_cpu_count, parallel_threads,
-    soft_fd_limit, thread_multiplier,
+    ProcFs, count_dir_entries, fd_per_rsync, is_kubernetes, max_workers, online_cpu_count,
+    parallel_threads, soft_fd_limit, thread_multiplier,
 };
 
 fn dir_with(n: usize) -> tempfile::TempDir {
@@ -31,7 +31,7 @@ fn threads(c: &mut Criterion) {
         b.iter(|| {
             parallel_threads(
                 online_cpu_count(),
-                thread_multiplier(black_box(Some("Kubernetes"))),
+                thread_multiplier(is_kubernetes(black_box("Kubernetes"))),
             )
         });
     });

@@ -11,6 +11,7 @@ use nix::sys::stat::Mode;
 
 use crate::ProcessError;
 use crate::sys::getdents64;
+use crate::threads::MIN_THREADS;
 
 /// Descriptors assumed per entry of a synced directory, and the minimum per rsync.
 pub const FD_PER_ENTRY: u64 = 5;
@@ -159,13 +160,14 @@ pub fn max_workers(fd_limit: i64, fd_per_rsync: u64, threads: i64) -> i64 {
 }
 
 /// Whether `max_workers` is already decided without the thread count: the thread count is
-/// at least `4 * multiplier`, so a clamped worker count at or below that is the answer.
+/// at least the minimum of [`parallel_threads`](crate::parallel_threads) times `multiplier`, so
+/// a clamped worker count at or below that is the answer.
 pub fn workers_below_thread_floor(
     fd_limit: i64,
     fd_per_rsync: u64,
     multiplier: i64,
 ) -> Option<i64> {
-    let floor = 4_i64.saturating_mul(multiplier);
+    let floor = MIN_THREADS.saturating_mul(multiplier);
     let workers = max_workers(fd_limit, fd_per_rsync, i64::MAX);
     (workers <= floor).then_some(workers)
 }
