@@ -69,9 +69,6 @@ fn liveness(c: &mut Criterion) {
     c.bench_function("is_process_alive(absent)", |b| {
         b.iter(|| proc.is_process_alive(black_box(i32::MAX)).unwrap());
     });
-    c.bench_function("is_process_alive_reference(own)", |b| {
-        b.iter(|| proc.is_process_alive_reference(black_box(me)).unwrap());
-    });
     c.bench_function("floor: kill(own, 0)", |b| {
         b.iter(|| kill(Pid::from_raw(black_box(me)), None));
     });

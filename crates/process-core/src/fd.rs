@@ -108,13 +108,9 @@ pub fn count_dir_entries(path: &Path) -> Result<u64, ProcessError> {
 }
 
 /// `len(os.listdir(path)) * 5`: the descriptors an rsync of this directory is assumed to need.
-pub fn estimate_fd_for_directory(path: &Path) -> Result<u64, ProcessError> {
-    Ok(count_dir_entries(path)?.saturating_mul(FD_PER_ENTRY))
-}
-
-/// [`estimate_fd_for_directory`] that can be stopped (Ctrl-C on a huge directory):
-/// `interrupted` is asked between two `getdents64` calls, and the answer is `Ok(None)` once
-/// it says yes.
+///
+/// It can be stopped (Ctrl-C on a huge directory): `interrupted` is asked between two
+/// `getdents64` calls, and the answer is `Ok(None)` once it says yes.
 pub fn estimate_fd_for_directory_interruptible(
     path: &Path,
     interrupted: &mut dyn FnMut() -> bool,
