@@ -68,7 +68,7 @@ impl Roots {
     /// learnt at first use and kept: for the real `/sys/fs/cgroup` and `/proc`, whose mounts
     /// do not change under a running process. Not for fake trees a test rebuilds.
     #[must_use]
-    pub fn with_mount_cache(mut self) -> Self {
+    pub(crate) fn with_mount_cache(mut self) -> Self {
         self.mounts = Some(MountFacts::default());
         self
     }
@@ -131,16 +131,6 @@ impl Roots {
             |f| &f.meminfo_is_procfs,
             || statfs(&self.meminfo).is_ok_and(|fs| fs.filesystem_type() == PROC_SUPER_MAGIC),
         )
-    }
-
-    /// The cgroup root.
-    pub fn cgroup(&self) -> &Path {
-        &self.cgroup
-    }
-
-    /// The proc root.
-    pub fn proc(&self) -> &Path {
-        &self.proc
     }
 }
 
