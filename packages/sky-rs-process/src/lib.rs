@@ -75,7 +75,7 @@ fn warn_low_fd_limit(py: Python<'_>, fd_limit: i64) -> PyResult<()> {
     Ok(())
 }
 
-/// `len(os.listdir(src)) * 5` if `os.path.isdir(src)`, asked of Python (exotic `src`).
+/// The fallback's estimate for `src` if `os.path.isdir(src)`, both asked of Python (exotic `src`).
 fn python_fd_per_rsync(py: Python<'_>, src: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
     static ISDIR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let isdir = ISDIR.import(py, "os.path", "isdir")?;
