@@ -22,6 +22,4 @@ pub use hash::{
     CHECK_CHUNK, FileHasher, HashAlgorithm, Hasher, hash_files, hash_files_interruptible,
 };
 pub use port::{find_free_port, port_is_free};
-pub use tail::{
-    LastLines, read_last_n_lines, read_last_n_lines_in, read_last_n_lines_interruptible,
-};
+pub use tail::{LastLines, read_last_n_lines, read_last_n_lines_interruptible};

@@ -77,7 +77,7 @@ impl LastLines {
         self.ranges().map(|r| &self.buffer()[r])
     }
 
-    /// The storage, to reuse its capacity in [`read_last_n_lines_in`].
+    /// The storage, to reuse its capacity in [`read_last_n_lines_interruptible`].
     pub fn into_storage(self) -> Vec<u8> {
         self.storage
     }
@@ -95,18 +95,15 @@ impl LastLines {
 /// byte (emptied after its size was taken) fails with [`IoError::FileEmptied`],
 /// as the reference fails with `IndexError`.
 pub fn read_last_n_lines(path: &Path, n: usize) -> Result<LastLines, IoError> {
-    read_last_n_lines_in(path, n, Vec::new())
+    read_last_n_lines_interruptible(path, n, Vec::new(), &mut || false)
 }
 
-/// [`read_last_n_lines`], reading into `storage` (its contents are ignored and its
-/// length and capacity reused: a caller that keeps it between calls avoids a fresh
-/// allocation, the page faults of a large one, and zeroing it, each time).
-pub fn read_last_n_lines_in(path: &Path, n: usize, storage: Vec<u8>) -> Result<LastLines, IoError> {
-    read_last_n_lines_interruptible(path, n, storage, &mut || false)
-}
-
-/// [`read_last_n_lines_in`] that can be stopped (Ctrl-C): `interrupted` is asked before each
-/// chunk read after the first, and [`IoError::Interrupted`] returned once it says yes.
+/// [`read_last_n_lines`], reading into `storage`, that can be stopped (Ctrl-C).
+///
+/// `storage`'s contents are ignored and its length and capacity reused: a caller that keeps
+/// it between calls avoids a fresh allocation, the page faults of a large one, and zeroing it,
+/// each time. `interrupted` is asked before each chunk read after the first, and
+/// [`IoError::Interrupted`] returned once it says yes.
 pub fn read_last_n_lines_interruptible(
     path: &Path,
     n: usize,
@@ -279,11 +276,16 @@ mod tests {
             .map(<[u8]>::to_vec)
             .collect();
         for stale in [vec![b'\n'; 3], vec![b'x'; 100_000], Vec::with_capacity(10)] {
-            let lines = read_last_n_lines_in(file.path(), 3, stale).unwrap();
+            let lines =
+                read_last_n_lines_interruptible(file.path(), 3, stale, &mut || false).unwrap();
             let got: Vec<Vec<u8>> = lines.iter().map(<[u8]>::to_vec).collect();
             assert_eq!(got, fresh);
             assert!(content.ends_with(lines.buffer()));
-            let none = read_last_n_lines_in(file.path(), 0, lines.into_storage()).unwrap();
+            let none =
+                read_last_n_lines_interruptible(file.path(), 0, lines.into_storage(), &mut || {
+                    false
+                })
+                .unwrap();
             assert!(none.is_empty() && none.buffer().is_empty());
         }
         assert_eq!(

@@ -9,7 +9,7 @@ mod common;
 
 use common::{model, read_last_n_lines_lossy};
 use proptest::prelude::*;
-use sky_rs_io_core::{IoError, read_last_n_lines, read_last_n_lines_in};
+use sky_rs_io_core::{IoError, read_last_n_lines, read_last_n_lines_interruptible};
 
 fn file_with(content: &[u8]) -> tempfile::NamedTempFile {
     let mut file = tempfile::NamedTempFile::new().unwrap();
@@ -167,10 +167,10 @@ proptest! {
     #[test]
     fn reused_storage_changes_nothing(content in content_strategy(), n in 1..300usize, junk in proptest::collection::vec(any::<u8>(), 0..70_000)) {
         let file = file_with(&content);
-        let lines = read_last_n_lines_in(file.path(), n, junk).unwrap();
+        let lines = read_last_n_lines_interruptible(file.path(), n, junk, &mut || false).unwrap();
         let got: Vec<Vec<u8>> = lines.iter().map(<[u8]>::to_vec).collect();
         prop_assert_eq!(got, model(&content, n));
-        let again = read_last_n_lines_in(file.path(), n, lines.into_storage()).unwrap();
+        let again = read_last_n_lines_interruptible(file.path(), n, lines.into_storage(), &mut || false).unwrap();
         prop_assert_eq!(again.iter().count(), model(&content, n).len());
     }
 
@@ -196,25 +196,15 @@ fn an_interrupted_tail_stops_between_chunks() {
         .collect();
     let file = file_with(&content);
     let mut asked = 0;
-    let err = sky_rs_io_core::read_last_n_lines_interruptible(
-        file.path(),
-        usize::MAX,
-        Vec::new(),
-        &mut || {
-            asked += 1;
-            true
-        },
-    )
+    let err = read_last_n_lines_interruptible(file.path(), usize::MAX, Vec::new(), &mut || {
+        asked += 1;
+        true
+    })
     .unwrap_err();
     assert!(matches!(err, IoError::Interrupted), "{err:?}");
     assert_eq!(asked, 1, "asked before the second chunk, not the first");
     // One chunk is enough for a few lines: never asked.
-    let lines = sky_rs_io_core::read_last_n_lines_interruptible(
-        file.path(),
-        2,
-        Vec::new(),
-        &mut || unreachable!(),
-    )
-    .unwrap();
+    let lines = read_last_n_lines_interruptible(file.path(), 2, Vec::new(), &mut || unreachable!())
+        .unwrap();
     assert_eq!(lines.len(), 2);
 }

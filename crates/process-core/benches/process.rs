@@ -11,8 +11,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use nix::sys::signal::kill;
 use nix::unistd::Pid;
 use sky_rs_process_core::{
-    ProcFs, count_dir_entries, fd_per_rsync, max_workers, online_cpu_count, parallel_threads,
-    soft_fd_limit, thread_multiplier,
+    ProcFs, count_dir_entries, fd_per_rsync, is_kubernetes, max_workers, online_cpu_count,
+    parallel_threads, soft_fd_limit, thread_multiplier,
 };
 
 fn dir_with(n: usize) -> tempfile::TempDir {
@@ -31,7 +31,7 @@ fn threads(c: &mut Criterion) {
         b.iter(|| {
             parallel_threads(
                 online_cpu_count(),
-                thread_multiplier(black_box(Some("Kubernetes"))),
+                thread_multiplier(is_kubernetes(black_box("Kubernetes"))),
             )
         });
     });
@@ -68,9 +68,6 @@ fn liveness(c: &mut Criterion) {
     });
     c.bench_function("is_process_alive(absent)", |b| {
         b.iter(|| proc.is_process_alive(black_box(i32::MAX)).unwrap());
-    });
-    c.bench_function("is_process_alive_reference(own)", |b| {
-        b.iter(|| proc.is_process_alive_reference(black_box(me)).unwrap());
     });
     c.bench_function("floor: kill(own, 0)", |b| {
         b.iter(|| kill(Pid::from_raw(black_box(me)), None));

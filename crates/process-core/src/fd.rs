@@ -11,6 +11,7 @@ use nix::sys::stat::Mode;
 
 use crate::ProcessError;
 use crate::sys::getdents64;
+use crate::threads::MIN_THREADS;
 
 /// Descriptors assumed per entry of a synced directory, and the minimum per rsync.
 pub const FD_PER_ENTRY: u64 = 5;
@@ -107,13 +108,9 @@ pub fn count_dir_entries(path: &Path) -> Result<u64, ProcessError> {
 }
 
 /// `len(os.listdir(path)) * 5`: the descriptors an rsync of this directory is assumed to need.
-pub fn estimate_fd_for_directory(path: &Path) -> Result<u64, ProcessError> {
-    Ok(count_dir_entries(path)?.saturating_mul(FD_PER_ENTRY))
-}
-
-/// [`estimate_fd_for_directory`] that can be stopped (Ctrl-C on a huge directory):
-/// `interrupted` is asked between two `getdents64` calls, and the answer is `Ok(None)` once
-/// it says yes.
+///
+/// It can be stopped (Ctrl-C on a huge directory): `interrupted` is asked between two
+/// `getdents64` calls, and the answer is `Ok(None)` once it says yes.
 pub fn estimate_fd_for_directory_interruptible(
     path: &Path,
     interrupted: &mut dyn FnMut() -> bool,
@@ -159,13 +156,14 @@ pub fn max_workers(fd_limit: i64, fd_per_rsync: u64, threads: i64) -> i64 {
 }
 
 /// Whether `max_workers` is already decided without the thread count: the thread count is
-/// at least `4 * multiplier`, so a clamped worker count at or below that is the answer.
+/// at least the minimum of [`parallel_threads`](crate::parallel_threads) times `multiplier`, so
+/// a clamped worker count at or below that is the answer.
 pub fn workers_below_thread_floor(
     fd_limit: i64,
     fd_per_rsync: u64,
     multiplier: i64,
 ) -> Option<i64> {
-    let floor = 4_i64.saturating_mul(multiplier);
+    let floor = MIN_THREADS.saturating_mul(multiplier);
     let workers = max_workers(fd_limit, fd_per_rsync, i64::MAX);
     (workers <= floor).then_some(workers)
 }

@@ -22,9 +22,8 @@ mod threads;
 
 pub use error::ProcessError;
 pub use fd::{
-    FD_PER_ENTRY, LOW_FD_LIMIT, count_dir_entries, estimate_fd_for_directory,
-    estimate_fd_for_directory_interruptible, fd_per_rsync, max_workers, soft_fd_limit,
-    workers_below_thread_floor,
+    FD_PER_ENTRY, LOW_FD_LIMIT, count_dir_entries, estimate_fd_for_directory_interruptible,
+    fd_per_rsync, max_workers, soft_fd_limit, workers_below_thread_floor,
 };
 pub use liveness::ProcFs;
 pub use sys::tgkill_probe;

@@ -77,13 +77,14 @@ impl ProcFs {
     }
 
     /// The root directory (`/proc`).
-    pub fn root(&self) -> &Path {
+    #[cfg(test)]
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 
     /// `psutil.pid_exists(pid)` on Linux: a live (or zombie) process, not a thread.
     ///
-    /// The answer is that of [`ProcFs::is_process_alive_reference`], but for two decided
+    /// The answer is that of the reference path (psutil's steps), but for two decided
     /// deviations (SPEC.md). When the root is the procfs of this process's pid namespace, it
     /// is reached without rendering the status file: `tgkill(pid, pid, 0)` fails with `ESRCH`
     /// exactly when `pid` is not an existing thread-group leader, in which case the reference
@@ -129,8 +130,8 @@ impl ProcFs {
 
     /// `psutil.pid_exists(pid)` on Linux, step by step: pids of 0 and below are `false`
     /// (0 is never listed in `/proc`); otherwise the pid must pass `kill(pid, 0)` and then
-    /// [`ProcFs::is_process_id`], which reads `Tgid` from the status file.
-    pub fn is_process_alive_reference(&self, pid: i32) -> Result<bool, ProcessError> {
+    /// `is_process_id`, which reads `Tgid` from the status file.
+    fn is_process_alive_reference(&self, pid: i32) -> Result<bool, ProcessError> {
         if pid <= 0 || !signal_probe(pid)? {
             return Ok(false);
         }
@@ -156,15 +157,10 @@ impl ProcFs {
         own
     }
 
-    /// [`ProcFs::is_process_alive`] for each pid, in order.
-    pub fn are_processes_alive(&self, pids: &[i32]) -> Result<Vec<bool>, ProcessError> {
-        pids.iter().map(|&pid| self.is_process_alive(pid)).collect()
-    }
-
     /// For an id known to exist: whether it is a process id (thread-group leader) rather than
     /// a thread id. `Tgid` of `<root>/<pid>/status` must equal `pid`; when that file cannot be
     /// read or has no usable `Tgid` line, the answer is [`ProcFs::is_listed`].
-    pub fn is_process_id(&self, pid: i32) -> Result<bool, ProcessError> {
+    fn is_process_id(&self, pid: i32) -> Result<bool, ProcessError> {
         match self.read_tgid(pid)? {
             Tgid::Value(tgid) => Ok(tgid == i128::from(pid)),
             Tgid::Unknown => self.is_listed(i128::from(pid)),
@@ -173,7 +169,7 @@ impl ProcFs {
 
     /// Whether `pid` is among the numeric entries of the root (`pid in psutil.pids()`).
     /// Thread ids are never listed. Errors listing the root are returned.
-    pub fn is_listed(&self, pid: i128) -> Result<bool, ProcessError> {
+    fn is_listed(&self, pid: i128) -> Result<bool, ProcessError> {
         let list_error = |errno| ProcessError::ListDir {
             path: self.root.clone(),
             errno,
@@ -426,3 +422,8 @@ mod tests {
         handle.join().unwrap();
     }
 }
+
+#[cfg(test)]
+mod fake_trees;
+#[cfg(test)]
+mod fuzz_tgid;

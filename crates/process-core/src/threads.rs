@@ -3,10 +3,10 @@
 use nix::unistd::{SysconfVar, sysconf};
 
 /// Thread multiplier for Kubernetes, where work waits on the API server more than on CPUs.
-pub(crate) const KUBERNETES_THREAD_MULTIPLIER: i64 = 4;
+const KUBERNETES_THREAD_MULTIPLIER: i64 = 4;
 
-/// Minimum number of parallel threads, whatever the CPU count.
-const MIN_THREADS: i64 = 4;
+/// Minimum number of parallel threads (before the multiplier), whatever the CPU count.
+pub(crate) const MIN_THREADS: i64 = 4;
 
 /// The number of online CPUs as Python's `os.cpu_count()` reports it on Linux:
 /// `sysconf(_SC_NPROCESSORS_ONLN)`, or `None` when that fails or is below 1.
@@ -29,11 +29,13 @@ pub fn is_kubernetes(cloud: &str) -> bool {
     cloud.to_lowercase() == "kubernetes"
 }
 
-/// The thread multiplier for a cloud: 4 for Kubernetes, 1 otherwise (and for `None`).
-pub fn thread_multiplier(cloud: Option<&str>) -> i64 {
-    match cloud {
-        Some(name) if is_kubernetes(name) => KUBERNETES_THREAD_MULTIPLIER,
-        _ => 1,
+/// The thread multiplier: 4 for Kubernetes ([`is_kubernetes`], or a binding's own test of a
+/// cloud argument that is not a `str`), 1 otherwise (and for no cloud).
+pub fn thread_multiplier(kubernetes: bool) -> i64 {
+    if kubernetes {
+        KUBERNETES_THREAD_MULTIPLIER
+    } else {
+        1
     }
 }
 
@@ -69,7 +71,7 @@ mod tests {
             "\u{212a}ubernetes",
         ] {
             assert!(is_kubernetes(yes), "{yes}");
-            assert_eq!(thread_multiplier(Some(yes)), 4);
+            assert_eq!(thread_multiplier(is_kubernetes(yes)), 4);
         }
         for no in [
             "",
@@ -81,9 +83,9 @@ mod tests {
             "kübernetes",
         ] {
             assert!(!is_kubernetes(no), "{no}");
-            assert_eq!(thread_multiplier(Some(no)), 1);
+            assert_eq!(thread_multiplier(is_kubernetes(no)), 1);
         }
-        assert_eq!(thread_multiplier(None), 1);
+        assert_eq!(thread_multiplier(false), 1);
     }
 
     #[test]

@@ -9,9 +9,14 @@ use std::path::Path;
 use nix::errno::Errno;
 use proptest::prelude::*;
 use sky_rs_process_core::{
-    ProcessError, count_dir_entries, estimate_fd_for_directory, fd_per_rsync, max_workers,
-    workers_below_thread_floor,
+    ProcessError, count_dir_entries, estimate_fd_for_directory_interruptible, fd_per_rsync,
+    max_workers, workers_below_thread_floor,
 };
+
+/// `estimate_fd_for_directory(path)`, never interrupted.
+fn estimate_fd_for_directory(path: &Path) -> Result<u64, ProcessError> {
+    estimate_fd_for_directory_interruptible(path, &mut || false).map(Option::unwrap_or_default)
+}
 
 fn fill(dir: &Path, files: usize) {
     for i in 0..files {
@@ -114,16 +119,13 @@ fn an_interrupted_count_stops_between_getdents_calls() {
         fs::File::create(tmp.path().join(format!("entry-number-{i:06}"))).unwrap();
     }
     let mut asked = 0;
-    let stopped =
-        sky_rs_process_core::estimate_fd_for_directory_interruptible(tmp.path(), &mut || {
-            asked += 1;
-            true
-        })
-        .unwrap();
+    let stopped = estimate_fd_for_directory_interruptible(tmp.path(), &mut || {
+        asked += 1;
+        true
+    })
+    .unwrap();
     assert_eq!(stopped, None);
     assert_eq!(asked, 1);
-    let all =
-        sky_rs_process_core::estimate_fd_for_directory_interruptible(tmp.path(), &mut || false)
-            .unwrap();
+    let all = estimate_fd_for_directory_interruptible(tmp.path(), &mut || false).unwrap();
     assert_eq!(all, Some(25_000));
 }

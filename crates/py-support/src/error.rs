@@ -1,8 +1,10 @@
-//! OS errors as `CPython` raises them.
+//! Exceptions as `CPython` raises them: OS errors, `raise ... from ...`, and messages formatted
+//! by Python.
 use pyo3::exceptions::PyOSError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use pyo3::types::PyString;
 
 /// `os.strerror(errno)`: the very text `CPython` puts in its own `OSError`s. Should Python fail
 /// to give it, the C library's text, as Rust prints it before `" (os error N)"`.
@@ -36,4 +38,14 @@ pub fn raised_from(py: Python<'_>, err: PyErr, cause: PyErr) -> PyErr {
     // Best effort: `__context__` only matters for tracebacks.
     let _ = err.value(py).setattr(intern!(py, "__context__"), context);
     err
+}
+
+/// `template.format(*args)`: what an f-string with these values gives, built by Python so that
+/// any `__format__` (and any string, lone surrogates included) comes out exactly.
+pub fn fstring<'py>(
+    py: Python<'py>,
+    template: &str,
+    args: impl pyo3::call::PyCallArgs<'py>,
+) -> PyResult<Bound<'py, PyAny>> {
+    PyString::new(py, template).call_method1(intern!(py, "format"), args)
 }

@@ -17,7 +17,7 @@ enum Repr {
 
 impl SmallStr {
     /// An empty string.
-    pub const fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         Self(Repr::Inline {
             buf: [0; INLINE],
             len: 0,
@@ -60,7 +60,7 @@ impl SmallStr {
     }
 
     /// Appends `s`, moving to the heap when the inline buffer would overflow.
-    pub fn push_str(&mut self, s: &str) {
+    pub(crate) fn push_str(&mut self, s: &str) {
         self.push_utf8(s.as_bytes());
     }
 
@@ -95,7 +95,8 @@ impl SmallStr {
     }
 
     /// A string of the given pieces, concatenated.
-    pub fn concat(parts: &[&str]) -> Self {
+    #[cfg(test)]
+    pub(crate) fn concat(parts: &[&str]) -> Self {
         let mut out = Self::new();
         for part in parts {
             out.push_str(part);

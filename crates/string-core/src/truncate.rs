@@ -81,16 +81,6 @@ impl<'a> Truncated<'a> {
             Self::Shortened { head, tail } => [head, ELLIPSIS, tail],
         }
     }
-
-    /// The length of the resulting text in bytes.
-    pub fn len(self) -> usize {
-        self.parts().iter().map(|part| part.len()).sum()
-    }
-
-    /// Whether the resulting text is empty.
-    pub fn is_empty(self) -> bool {
-        self.len() == 0
-    }
 }
 
 impl fmt::Display for Truncated<'_> {

@@ -19,7 +19,7 @@ pub struct CpuCount(f64);
 
 impl CpuCount {
     /// `int(x)`: `x` truncated toward zero. NaN and infinities fail as in Python.
-    pub fn truncate(x: f64) -> Result<Self, SystemError> {
+    pub(crate) fn truncate(x: f64) -> Result<Self, SystemError> {
         if x.is_nan() {
             Err(SystemError::NanToInt)
         } else if x.is_infinite() {
@@ -30,7 +30,7 @@ impl CpuCount {
     }
 
     /// A count that is an integer already.
-    pub fn from_count(n: i64) -> Self {
+    pub(crate) fn from_count(n: i64) -> Self {
         CpuCount(n as f64)
     }
 

@@ -23,7 +23,7 @@ pub enum MemoryUnit {
 
 impl MemoryUnit {
     /// The word SkyPilot puts in parentheses after the value: `GB` or `bytes`.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             MemoryUnit::Gigabytes => "GB",
             MemoryUnit::Bytes => "bytes",

@@ -1,4 +1,8 @@
 //! `HASH`: a `hashlib`-like object over a Rust [`Hasher`].
+//!
+//! A file of its own, beside the three every binding has, because it is a Python type (a
+//! `#[pyclass]` with its `#[pymethods]`), not a function: the object `hash_file` and
+//! `hash_files` return.
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use pyo3::exceptions::PyTypeError;

@@ -7,10 +7,8 @@
 //! utf-8 (and for utf-8 lines the fast path cannot decode), `hashlib.new` for other algorithms.
 //! File and socket work runs with the GIL released.
 mod args;
-mod decode;
 mod errors;
 mod hash_object;
-mod python;
 
 use std::cell::Cell;
 use std::fs::File;
@@ -22,15 +20,15 @@ use pyo3::exceptions::{PyAssertionError, PyRuntimeError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyByteArray, PyBytes, PyInt, PyList, PyString};
-use sky_rs_io_core::{self as core, FileHasher, HashAlgorithm, IoError};
-use sky_rs_py_support::{Fallback, NativePath, SignalCheck, native_path, raised_from};
+use pyo3::types::{PyByteArray, PyBytes, PyInt, PyList};
+use sky_rs_io_core::{self as core, FileHasher, IoError};
+use sky_rs_py_support::{
+    ExactInt, Fallback, NativePath, SignalCheck, exact_int, fstring, native_path, raised_from,
+};
 
-use crate::args::{Count, Given, exact_count};
-use crate::decode::Decoder;
+use crate::args::{Count, Decoder, Given, exact_count, native_algorithm};
 use crate::errors::to_py_err;
 use crate::hash_object::PyHash;
-use crate::python::fstring;
 
 /// The contract in Python, for arguments outside the fast paths.
 static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.io", "sky_rs_io._fallback");
@@ -143,12 +141,6 @@ fn read_last_n_lines<'py>(
             Ok(result.into_any())
         }
     }
-}
-
-/// The natively hashed algorithm `hash_alg` names, if any (any `str`, ASCII case ignored).
-fn native_algorithm(hash_alg: &Bound<'_, PyAny>) -> Option<HashAlgorithm> {
-    let name = hash_alg.cast::<PyString>().ok()?.to_cow().ok()?;
-    HashAlgorithm::from_name(&name)
 }
 
 /// Open `native` (GIL released), then hash it with `hashlib.new(hash_alg)`: the algorithms
@@ -362,21 +354,14 @@ fn find_free_port(py: Python<'_>, start_port: &Bound<'_, PyAny>) -> PyResult<u16
             .extract()
     };
     // Not an exact int (a float, a str, an int subclass with its own comparisons, which
-    // `range()` may call depending on the interpreter): let Python judge it.
-    if !start_port.is_exact_instance_of::<PyInt>() {
-        return to_python();
-    }
-    let start = match start_port.extract::<i64>() {
-        Ok(start) => start,
-        Err(_) if !start_port.lt(0)? => i64::MAX,
-        // Negative: Python's socket.bind() raises its own OverflowError.
-        Err(_) => return to_python(),
+    // `range()` may call depending on the interpreter): let Python judge it. Negative: Python's
+    // socket.bind() raises its own OverflowError. 65535 and above: an empty range, no socket is
+    // ever created.
+    let start = match exact_int(start_port) {
+        Some(ExactInt::Fits(start)) if start >= 0 => u16::try_from(start).unwrap_or(u16::MAX),
+        Some(ExactInt::Above) => u16::MAX,
+        _ => return to_python(),
     };
-    if start < 0 {
-        return to_python();
-    }
-    // 65535 and above: an empty range, no socket is ever created.
-    let start = u16::try_from(start).unwrap_or(u16::MAX);
     py.detach(|| core::find_free_port(start))
         .map_err(|e| to_py_err(py, &e, None))
 }

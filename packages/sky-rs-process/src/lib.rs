@@ -3,47 +3,31 @@
 //! The fast paths take `str` paths (and `str` subclasses, whose content is all `os` looks at),
 //! exact `dict` mappings, exact `int` pids and `str`/`None` cloud names. Anything else is
 //! handed to the pure-Python implementation in `sky_rs._fallback.process` (the wheel's own copy,
-//! `sky_rs_process._fallback`, when `sky_rs` is not installed) or to `os` itself, which is the contract: exotic inputs behave exactly as in the reference.
+//! `sky_rs_process._fallback`, when `sky_rs` is not installed) or to `os` itself, which is the
+//! contract: exotic inputs behave exactly as in the reference.
+mod args;
+mod errors;
 
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyString};
+use pyo3::types::{PyDict, PyList};
 use sky_rs_process_core::{
     FD_PER_ENTRY, LOW_FD_LIMIT, ProcFs, ProcessError, fd_per_rsync, max_workers, online_cpu_count,
-    parallel_threads, soft_fd_limit, thread_multiplier, workers_below_thread_floor,
+    parallel_threads, soft_fd_limit, workers_below_thread_floor,
 };
-use sky_rs_py_support::{Fallback, SignalCheck, os_error, utf8_str_path};
+use sky_rs_py_support::{Fallback, SignalCheck, utf8_str_path};
+
+use crate::args::{PidRoute, multiplier_of, route_pid};
+use crate::errors::to_py_err;
 
 /// The Python implementation this wheel accelerates; the route for exotic arguments.
 static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.process", "sky_rs_process._fallback");
 
 static PROC: LazyLock<ProcFs> = LazyLock::new(ProcFs::default);
-
-/// The one mapping from core errors to the exceptions the reference raises.
-///
-/// `filename` is the object `os` would put in `OSError.filename` (the caller's path object);
-/// without it, a directory error names the path as bytes, as psutil's `os.listdir(b'/proc')`.
-fn to_py_err(py: Python<'_>, err: &ProcessError, filename: Option<&Bound<'_, PyAny>>) -> PyErr {
-    let Some(errno) = err.errno() else {
-        // `ProcessError::MissingTgid`: psutil's `line.split()[1]` on a bare `Tgid:` line.
-        return PyIndexError::new_err("list index out of range");
-    };
-    let code = errno as i32;
-    // OSError(errno, strerror[, filename]) picks the subclass (FileNotFoundError, ...).
-    match (err, filename) {
-        (ProcessError::ListDir { .. }, Some(name)) => os_error(py, code, Some(name)),
-        (ProcessError::ListDir { path, .. }, None) => {
-            let bytes = PyBytes::new(py, path.as_os_str().as_encoded_bytes());
-            os_error(py, code, Some(bytes.as_any()))
-        }
-        _ => os_error(py, code, None),
-    }
-}
 
 /// `os.cpu_count()`: `sysconf(_SC_NPROCESSORS_ONLN)`, unless Python 3.13+ was told to
 /// override it (`-X cpu_count` or `PYTHON_CPU_COUNT`), in which case `os.cpu_count()` decides.
@@ -74,22 +58,7 @@ fn cpu_count(py: Python<'_>) -> PyResult<Option<i64>> {
     Ok(online_cpu_count())
 }
 
-/// `4` when `cloud_str` is truthy and `cloud_str.lower() == 'kubernetes'`, else `1`.
-fn multiplier_of(cloud_str: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
-    let Some(cloud) = cloud_str else { return Ok(1) };
-    if let Ok(s) = cloud.cast_exact::<PyString>()
-        && let Ok(text) = s.to_cow()
-        && text.is_ascii()
-    {
-        return Ok(thread_multiplier(Some(&text)));
-    }
-    // Anything else, non-ASCII `str` included, is asked exactly what the reference asks; the
-    // multiplier itself is the core's.
-    let kubernetes = cloud.is_truthy()? && cloud.call_method0("lower")?.eq("kubernetes")?;
-    Ok(thread_multiplier(kubernetes.then_some("kubernetes")))
-}
-
-/// Number of threads for parallel work: `max(4, os.cpu_count() - 1)`, times 4 for Kubernetes.
+/// Number of threads for parallel work.
 #[pyfunction]
 #[pyo3(signature = (cloud_str=None))]
 fn get_parallel_threads(py: Python<'_>, cloud_str: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
@@ -106,7 +75,7 @@ fn warn_low_fd_limit(py: Python<'_>, fd_limit: i64) -> PyResult<()> {
     Ok(())
 }
 
-/// `len(os.listdir(src)) * 5` if `os.path.isdir(src)`, asked of Python (exotic `src`).
+/// The fallback's estimate for `src` if `os.path.isdir(src)`, both asked of Python (exotic `src`).
 fn python_fd_per_rsync(py: Python<'_>, src: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
     static ISDIR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let isdir = ISDIR.import(py, "os.path", "isdir")?;
@@ -181,7 +150,7 @@ fn get_max_workers_for_file_mounts(
     }
     let fd_per = max_fd_per_rsync(py, common_file_mounts)?;
     let multiplier = multiplier_of(cloud_str)?;
-    // The thread count is at least 4 * multiplier: below that, the CPU count cannot matter.
+    // Below the core's thread floor, the CPU count cannot matter.
     if let Some(workers) = workers_below_thread_floor(fd_limit, fd_per, multiplier) {
         return Ok(workers);
     }
@@ -211,29 +180,6 @@ fn estimate_fd_for_directory(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResul
             .function(py, "estimate_fd_for_directory")?
             .call1((path,))?
             .extract(),
-    }
-}
-
-/// How Rust can answer for one pid argument.
-enum PidRoute {
-    /// An exact `int` in `1..=i32::MAX`: the core decides.
-    Probe(i32),
-    /// An exact `int` `<= 0`: not alive (psutil: `pid < 0`, or `0 in pids()`).
-    NotAlive,
-    /// Anything else (`bool`, subclasses, floats, ints beyond `pid_t`, whose `OverflowError`
-    /// text depends on the Python version): the fallback, which mirrors psutil step by step.
-    Python,
-}
-
-fn route_pid(pid: &Bound<'_, PyAny>) -> PidRoute {
-    if !pid.is_exact_instance_of::<PyInt>() {
-        return PidRoute::Python;
-    }
-    match pid.extract::<i64>() {
-        Ok(v) if v <= 0 => PidRoute::NotAlive,
-        Ok(v) => i32::try_from(v).map_or(PidRoute::Python, PidRoute::Probe),
-        Err(_) if pid.lt(0).unwrap_or(false) => PidRoute::NotAlive,
-        Err(_) => PidRoute::Python,
     }
 }
 

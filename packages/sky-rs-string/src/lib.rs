@@ -5,177 +5,19 @@
 //! Python itself: `int(x, 16)` for `base36_encode`, `sky_rs._fallback.string` (or the
 //! wheel's own copy, `sky_rs_string._fallback`, without `sky_rs`) for the other two,
 //! so exotic inputs get exactly the reference's answer or exception.
-use pyo3::exceptions::PyValueError;
+mod args;
+mod errors;
 
-use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyFloat, PyInt, PySlice, PyString};
-use sky_rs_py_support::Fallback;
+use pyo3::types::{PyByteArray, PyBytes, PyFloat, PyInt, PyString};
+use sky_rs_py_support::{Fallback, is_exact_int_or_bool};
 use sky_rs_string_core::{self as core, StringError};
+
+use crate::args::{BoolArg, IntArg, new_str, new_str_of, with_utf8};
+use crate::errors::to_py_err;
 
 /// The pure-Python contract, for exotic arguments.
 static FALLBACK: Fallback = Fallback::new("sky_rs._fallback.string", "sky_rs_string._fallback");
-
-/// Longest `repr()` quoted in an error message, as in `int()`'s own (`%.200R`).
-const REPR_LIMIT: isize = 200;
-
-/// The one mapping from [`StringError`] to the Python exception the caller sees.
-///
-/// `arg` is the argument the error is about. [`StringError::InvalidHexLiteral`] and
-/// [`StringError::PrecisionOutOfRange`] are normally resolved by asking Python first (see the
-/// functions below); mapped here they keep the core's text.
-fn to_py_err(err: StringError, arg: &Bound<'_, PyAny>) -> PyErr {
-    match err {
-        StringError::NegativeValue => {
-            // `repr(arg)[:200]`, sliced by Python so any repr survives unchanged.
-            let py = arg.py();
-            let message = arg
-                .repr()
-                .and_then(|repr| repr.get_item(PySlice::new(py, 0, REPR_LIMIT, 1)))
-                .and_then(|repr| PyString::new(py, &format!("{err}, got ")).add(repr));
-            match message {
-                Ok(message) => PyValueError::new_err(message.unbind()),
-                Err(repr_error) => repr_error,
-            }
-        }
-        StringError::InvalidHexLiteral
-        | StringError::MissingPrecision
-        | StringError::PrecisionOutOfRange => PyValueError::new_err(err.to_string()),
-    }
-}
-
-/// An argument whose fast path is an exact `int` that fits an `i64`; anything else is kept as is.
-enum IntArg<'py> {
-    Int(i64),
-    Other(Bound<'py, PyAny>),
-}
-
-impl<'py> FromPyObject<'_, 'py> for IntArg<'py> {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
-        if obj.is_exact_instance_of::<PyInt>()
-            && let Ok(value) = obj.extract::<i64>()
-        {
-            return Ok(Self::Int(value));
-        }
-        Ok(Self::Other(obj.to_owned()))
-    }
-}
-
-impl<'py> IntArg<'py> {
-    fn into_object(self, py: Python<'py>) -> Bound<'py, PyAny> {
-        match self {
-            Self::Int(value) => PyInt::new(py, value).into_any(),
-            Self::Other(obj) => obj,
-        }
-    }
-}
-
-/// An argument whose fast path is an exact `bool`; anything else (whose truth value Python must
-/// decide, possibly never) is kept as is.
-enum BoolArg<'py> {
-    Bool(bool),
-    Other(Bound<'py, PyAny>),
-}
-
-impl<'py> FromPyObject<'_, 'py> for BoolArg<'py> {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
-        Ok(match obj.cast_exact::<PyBool>() {
-            Ok(flag) => Self::Bool(flag.is_true()),
-            Err(_) => Self::Other(obj.to_owned()),
-        })
-    }
-}
-
-impl<'py> BoolArg<'py> {
-    fn into_object(self, py: Python<'py>) -> Bound<'py, PyAny> {
-        match self {
-            Self::Bool(value) => PyBool::new(py, value).to_owned().into_any(),
-            Self::Other(obj) => obj,
-        }
-    }
-}
-
-/// Runs `f` on the UTF-8 text of a `str`, or returns `None` for one with lone surrogates.
-///
-/// The `cp310-abi3` wheel (feature `abi3-py310`) borrows the `str`'s own UTF-8 buffer through
-/// `PyUnicode_AsUTF8AndSize`, in the stable ABI since 3.10 (an ASCII `str` is its own UTF-8): no
-/// copy, no allocation. The `cp39-abi3` wheel keeps to the 3.9 stable ABI, which cannot lend that
-/// buffer: there the text is borrowed from a `bytes` copy (one allocation, where `to_cow` would
-/// make two).
-fn with_utf8<R>(text: &Bound<'_, PyString>, f: impl FnOnce(&str) -> R) -> Option<R> {
-    #[cfg(feature = "abi3-py310")]
-    {
-        borrow_utf8(text).map(f)
-    }
-    #[cfg(not(feature = "abi3-py310"))]
-    {
-        let bytes = text.encode_utf8().ok()?;
-        std::str::from_utf8(bytes.as_bytes()).ok().map(f)
-    }
-}
-
-/// The `str`'s own UTF-8 buffer, or `None` (the error cleared) for one with lone surrogates.
-#[cfg(feature = "abi3-py310")]
-#[expect(
-    unsafe_code,
-    reason = "borrowing the UTF-8 buffer CPython keeps; see SAFETY"
-)]
-fn borrow_utf8<'a>(text: &'a Bound<'_, PyString>) -> Option<&'a str> {
-    let mut size: ffi::Py_ssize_t = 0;
-    // SAFETY: `text` is a live `str` and we are attached to the interpreter (a `Bound` proves
-    // both). The buffer belongs to `text`, which CPython never mutates or frees while `text`
-    // lives, so it outlives the `'a` borrow of `text`.
-    let data = unsafe { ffi::PyUnicode_AsUTF8AndSize(text.as_ptr(), &raw mut size) };
-    if data.is_null() {
-        // UnicodeEncodeError (lone surrogates): the caller takes another route.
-        drop(PyErr::take(text.py()));
-        return None;
-    }
-    let len = usize::try_from(size).ok()?;
-    // The bytes are valid UTF-8: an ASCII `str` is its own UTF-8, and any other is encoded by
-    // CPython's strict UTF-8 encoder, which refuses what it cannot encode (lone surrogates, the
-    // null return above). So no second check.
-    // SAFETY: on success CPython returns `size` initialized bytes at `data`, owned by `text`
-    // (see above), and they are valid UTF-8 (see the comment above).
-    let utf8 = unsafe {
-        std::str::from_utf8_unchecked(std::slice::from_raw_parts(data.cast::<u8>(), len))
-    };
-    Some(utf8)
-}
-
-/// A new `str` of `text`, which is valid UTF-8 (every piece of a core result is a `&str`);
-/// CPython decodes it, so no second check here.
-fn new_str<'py>(py: Python<'py>, text: &[u8]) -> PyResult<Bound<'py, PyString>> {
-    let len = ffi::Py_ssize_t::try_from(text.len())?;
-    #[expect(unsafe_code, reason = "PyUnicode_FromStringAndSize; see SAFETY")]
-    // SAFETY: `text` is `len` readable bytes; CPython copies them (and raises on invalid UTF-8,
-    // which `from_owned_ptr_or_err` turns into an `Err`). The new reference is ours, and it is a
-    // `str` when not null.
-    unsafe {
-        let ptr = ffi::PyUnicode_FromStringAndSize(text.as_ptr().cast(), len);
-        Ok(Bound::from_owned_ptr_or_err(py, ptr)?.cast_into_unchecked())
-    }
-}
-
-/// A new `str` of `parts` joined (each is valid UTF-8), through a stack buffer when short.
-fn new_str_of<'py>(py: Python<'py>, parts: [&str; 3]) -> PyResult<Bound<'py, PyString>> {
-    const STACK: usize = 256;
-    let len: usize = parts.iter().map(|part| part.len()).sum();
-    if len > STACK {
-        return new_str(py, parts.concat().as_bytes());
-    }
-    let mut buffer = [0u8; STACK];
-    let mut end = 0;
-    for part in parts {
-        buffer[end..end + part.len()].copy_from_slice(part.as_bytes());
-        end += part.len();
-    }
-    new_str(py, &buffer[..end])
-}
 
 /// Converts a hex string to a base36 string.
 #[pyfunction]
@@ -234,7 +76,7 @@ fn format_float<'py>(
             Err(err) => Err(to_py_err(err, num)),
         };
     }
-    if num.is_exact_instance_of::<PyInt>() || num.is_exact_instance_of::<PyBool>() {
+    if is_exact_int_or_bool(num) {
         return Ok(num.str()?.into_any());
     }
     FALLBACK
