@@ -9,7 +9,9 @@ parametrised ``backend`` fixture: the Rust wheel module itself (``sky_rs_io`` ..
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -61,3 +63,20 @@ def fake_roots() -> Iterator[FakeRoots]:
         yield roots
     finally:
         roots.close()
+
+
+@pytest.fixture(scope="module")
+def workdir() -> Iterator[Path]:
+    """A temporary directory for one test module (the fuzz tests' files)."""
+    with tempfile.TemporaryDirectory(prefix="sky-rs-tests-") as tmp:
+        yield Path(tmp)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """After a session that ran fuzz tests: the examples each function's test ran."""
+    from tests.support import fuzz  # after the profile is loaded: it reads its example count
+
+    if fuzz.RAN:
+        terminalreporter.write_line("")
+        for line in fuzz.summary_lines():
+            terminalreporter.write_line(line)

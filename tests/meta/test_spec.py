@@ -6,6 +6,7 @@ each one is made on the Rust backend and on the fallback, and the outcomes must 
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +15,7 @@ from sky_rs._domains import CONTRACT, FUNCTIONS
 from sky_rs._spec import SPECS, Workspace
 from sky_rs._spec.model import environment
 
+from tests.support.backends import ROOT
 from tests.support.hardening import compare, compare_racy
 
 RACY = {"find_free_port", "is_process_alive", "are_processes_alive"}
@@ -46,3 +48,23 @@ def test_samples_agree_on_both_backends(name: str, workspace: Workspace) -> None
     for call in samples:
         with environment(call.env):
             check(name, *call.args, **call.kwargs)
+
+
+def _fuzz_tests() -> set[str]:
+    """Names of the test functions decorated with ``fuzz`` anywhere under ``tests/``."""
+    names = set()
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and any(
+                isinstance(d, ast.Name) and d.id == "fuzz" for d in node.decorator_list
+            ):
+                names.add(node.name)
+    return names
+
+
+def test_every_function_has_a_fuzz_test() -> None:
+    """A hypothesis test of Rust against the fallback, ``test_<name>`` in a domain's fuzz module
+    or ``test_<name>_fuzz`` next to the function's other tests (what the scaffold writes)."""
+    found = _fuzz_tests()
+    missing = [n for n in SPECS if f"test_{n}" not in found and f"test_{n}_fuzz" not in found]
+    assert not missing, f"no fuzz test for {missing}"
