@@ -75,3 +75,9 @@ def rust_module(domain: str) -> ModuleType:
 def implementation(domain: str, backend: str) -> ModuleType:
     """The module holding ``domain``'s functions for ``backend``."""
     return rust_module(domain) if backend == "rust" else sky_rs.fallback
+
+
+def write(path: Path, content: bytes) -> str:
+    """Write ``content`` to ``path``; its name as a ``str``."""
+    path.write_bytes(content)
+    return str(path)
