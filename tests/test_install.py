@@ -365,6 +365,26 @@ def test_lazy_nothing_is_decided_before_a_call_and_one_call_binds_sky_rs() -> No
 
 
 @pytest.mark.skypilot
+def test_install_after_skypilot_imports_no_wheel_and_no_parser_until_a_call() -> None:
+    """What SKY_RS_INSTALL costs a process that calls nothing: the registry and install only."""
+    out = result_of(
+        """
+        import sky.utils.common_utils as c
+        sky_rs.install()
+        installed = sorted(m for m in sys.modules if m.startswith("sky_rs"))
+        c.format_float(2.5)  # byte-identical files: decided without parsing
+        called = sorted(m for m in sys.modules if m.startswith("sky_rs"))
+        print(json.dumps([installed, called, c.format_float is sky_rs.format_float]))
+        """
+    )
+    installed, called, bound_to_ours = out
+    assert installed == ["sky_rs", "sky_rs._domains", "sky_rs._install"]
+    assert called == [*installed, "sky_rs._skypilot_fingerprints", "sky_rs_string",
+                      "sky_rs_string._core"]  # fmt: skip
+    assert bound_to_ours is True
+
+
+@pytest.mark.skypilot
 def test_mock_patch_wins_before_and_after_the_first_call() -> None:
     out = result_of(
         """
