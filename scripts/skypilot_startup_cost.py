@@ -2,6 +2,8 @@
 
     uv run --no-sync python scripts/skypilot_startup_cost.py            # 20 interleaved pairs
     uv run --no-sync python scripts/skypilot_startup_cost.py --runs 30
+    uv run --no-sync python scripts/skypilot_startup_cost.py --inside-only --runs 50
+    uv run --no-sync python scripts/skypilot_startup_cost.py --callgrind  # needs valgrind
 
 1. CPU time (user + system, ``getrusage`` of the child) of ``python -c "import
    sky.utils.common_utils"`` and of ``python -c pass``, the variable unset and set, interleaved;
@@ -10,9 +12,14 @@
 2. ``python -X importtime``: the import time of every sky-rs module in that process (median of
    the runs): ``_sky_rs_pth``, ``sky_rs`` and what it imports, and the wheels imported lazily.
 3. sky-rs's own CPU in a SkyPilot process (:data:`MARGINAL`): ``import sky_rs``, ``install()``,
-   and a first call (fingerprint, wheel import, rebinding). Importing SkyPilot calls
+   and a first call (the file check, wheel import, rebinding). Importing SkyPilot calls
    ``get_parallel_threads`` once (``sky/provision/kubernetes/instance.py``), so that first call is
-   part of every SkyPilot process.
+   part of every SkyPilot process. Their sum is what sky-rs adds to a SkyPilot process beyond
+   the start-up hook (``_sky_rs_pth``, in part 2).
+4. With ``--callgrind``: the instructions of those three parts (:data:`REGION`), one run under
+   valgrind's callgrind (about two minutes): repeatable where CPU time is not, though it counts
+   neither the kernel's work (``mmap``, page faults) nor cache misses. (A whole process is not
+   repeatable: importing SkyPilot alone varies by some 20 million instructions between runs.)
 """
 
 from __future__ import annotations
@@ -30,17 +37,30 @@ IMPORT = "import sky.utils.common_utils"
 MARGINAL = """
 import json, time
 import sky.utils.common_utils, sky.utils.subprocess_utils as s
-clock = time.process_time
+clock = time.process_time_ns
 t0 = clock(); import sky_rs; t1 = clock()
 sky_rs.install(); t2 = clock()
 s.get_parallel_threads("kubernetes"); t3 = clock()
 sky.utils.common_utils.format_float(2.5); t4 = clock()
-print(json.dumps([t1 - t0, t2 - t1, t3 - t2, t4 - t3]))
+print(json.dumps([(t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9]))
 """
 """sky-rs's own CPU in a SkyPilot process, SkyPilot imported first (so the standard-library
 modules both import are not counted against sky-rs): ``import sky_rs``, ``install()``, the first
-call of ``get_parallel_threads`` (its fingerprint, the process wheel) and of ``format_float``
+call of ``get_parallel_threads`` (the check of its file, the process wheel) and of ``format_float``
 (the string wheel, and common_utils read for the first time)."""
+
+
+REGION = """
+import sys
+import sky.utils.common_utils, sky.utils.subprocess_utils as s
+def region():
+    import sky_rs
+    sky_rs.install()
+    s.get_parallel_threads("kubernetes")
+sys.call_tracing(region, ())
+"""
+"""The first three parts of :data:`MARGINAL`, run through ``sys.call_tracing`` (which nothing
+else calls) so that callgrind counts them alone (``--toggle-collect=sys_call_tracing``)."""
 
 
 def child_env(install: bool) -> dict[str, str]:
@@ -74,8 +94,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.partition("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20, help="pairs per command (default 20)")
     parser.add_argument("--inside-only", action="store_true", help="only part 3")
+    parser.add_argument("--callgrind", action="store_true", help="only part 4 (valgrind)")
     args = parser.parse_args()
     python = sys.executable
+    if args.callgrind:
+        return callgrind(python)
     for install in (False, True):  # warm-up: write the bytecode caches
         cpu_of([python, "-c", IMPORT], install)
     commands = (("python -c pass", "pass"), (f'python -c "{IMPORT}"', IMPORT))
@@ -107,11 +130,27 @@ def main() -> int:
         )
         for part, value in zip(parts, json.loads(done.stdout.splitlines()[-1])):
             part.append(value * 1e3)
+    parts.append([a + b + c for a, b, c in zip(*parts[:3])])
     labels = ["import sky_rs", "install()", "first get_parallel_threads()", "first format_float()"]
+    labels.append("the first three (every process)")
     print(f"sky-rs's own CPU in a SkyPilot process ({args.runs} runs, median and range):")
     for label, values in zip(labels, parts):
         low, high = min(values), max(values)
-        print(f"  {label:30} {statistics.median(values):6.2f} ms  ({low:.2f} to {high:.2f})")
+        print(f"  {label:31} {statistics.median(values):6.2f} ms  ({low:.2f} to {high:.2f})")
+    return 0
+
+
+def callgrind(python: str) -> int:
+    """Part 4: the instructions of :data:`REGION` (sky-rs's own part), one callgrind run."""
+    argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    argv += ["--toggle-collect=sys_call_tracing", python, "-c", REGION]
+    env = {**child_env(False), "PYTHONHASHSEED": "0"}
+    done = subprocess.run(argv, env=env, capture_output=True, text=True)
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or found is None:
+        print(done.stderr[-2000:], file=sys.stderr)
+        return 1
+    print(f"sky-rs's own part of a SkyPilot process: {int(found.group(1)):,} instructions")
     return 0
 
 

@@ -352,15 +352,36 @@ def test_lazy_nothing_is_decided_before_a_call_and_one_call_binds_sky_rs() -> No
     )
     modules, before, wrapped, after = out
     # Importing SkyPilot calls get_parallel_threads once (sky/provision/kubernetes/instance.py):
-    # that decides it and imports the process wheel; nothing else is imported or decided.
+    # that decides it by its file alone (byte-identical: no parsing, so neither _fingerprint
+    # nor _source_scan) and imports the process wheel; nothing else is imported or decided.
     assert modules == [
-        "sky_rs", "sky_rs._domains", "sky_rs._fingerprint", "sky_rs._install",
-        "sky_rs._skypilot_fingerprints", "sky_rs_process", "sky_rs_process._core",
+        "sky_rs", "sky_rs._domains", "sky_rs._install", "sky_rs._skypilot_fingerprints",
+        "sky_rs_process", "sky_rs_process._core",
     ]  # fmt: skip
     assert before == {"sky.utils.common_utils": [], "sky.utils.subprocess_utils": [
         "get_parallel_threads"]}  # fmt: skip
     assert wrapped == "sky.utils.common_utils"
     assert after == ALL_NAMES
+
+
+@pytest.mark.skypilot
+def test_install_after_skypilot_imports_no_wheel_and_no_parser_until_a_call() -> None:
+    """What SKY_RS_INSTALL costs a process that calls nothing: the registry and install only."""
+    out = result_of(
+        """
+        import sky.utils.common_utils as c
+        sky_rs.install()
+        installed = sorted(m for m in sys.modules if m.startswith("sky_rs"))
+        c.format_float(2.5)  # byte-identical files: decided without parsing
+        called = sorted(m for m in sys.modules if m.startswith("sky_rs"))
+        print(json.dumps([installed, called, c.format_float is sky_rs.format_float]))
+        """
+    )
+    installed, called, bound_to_ours = out
+    assert installed == ["sky_rs", "sky_rs._domains", "sky_rs._install"]
+    assert called == [*installed, "sky_rs._skypilot_fingerprints", "sky_rs_string",
+                      "sky_rs_string._core"]  # fmt: skip
+    assert bound_to_ours is True
 
 
 @pytest.mark.skypilot

@@ -25,15 +25,16 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import re
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Sequence
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sky_rs._domains import REGISTRY, SKYPILOT_HOMES
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from types import ModuleType
 
 SUPPORTED = "0.14.x"
 """The SkyPilot versions patched when a function's source cannot be read."""
@@ -41,7 +42,7 @@ SUPPORTED = "0.14.x"
 DISTRIBUTIONS = ("skypilot", "skypilot-nightly")
 """The distribution names SkyPilot is published under, in lookup order."""
 
-_SUPPORTED_VERSION = re.compile(r"0\.14(?![0-9])")
+_SUPPORTED_PREFIX = "0.14"
 _Key = tuple[str, str]
 
 
@@ -63,7 +64,9 @@ def skypilot_version() -> str | None:
 
 
 def is_supported(version: str) -> bool:
-    return _SUPPORTED_VERSION.match(version) is not None
+    """Whether ``version`` is one of :data:`SUPPORTED` (``0.14`` not followed by a digit)."""
+    rest = version[len(_SUPPORTED_PREFIX) :]
+    return version.startswith(_SUPPORTED_PREFIX) and not rest[:1].isdigit()
 
 
 class InstallResult:
@@ -118,6 +121,9 @@ class _State:
         self.reasons: list[str] = []
         self.finder: _SkyPilotFinder | None = None
         self.fingerprints: Any = None
+        """The :class:`sky_rs._fingerprint.Fingerprinter`, made only when a file differs."""
+        self.file_hashes: dict[str, str | None] = {}
+        """module -> sha256 of its source file (16 hex digits), for the quick check."""
 
 
 _state = _State()
@@ -214,18 +220,17 @@ def _resolve(keys: list[_Key], original: Any = None, stacklevel: int = 2) -> Any
 def _decide(module_name: str, name: str, original: Any) -> tuple[Any, str]:
     """The function to bind for good, and why: the fingerprint, then the domain's wheel."""
     import sky_rs
-    from sky_rs import _fingerprint
-    from sky_rs._skypilot_fingerprints import DIFFERING, FILES, VERIFIED
+    from sky_rs._skypilot_fingerprints import FILES
 
     state = _state
-    if not state.force:
+    if not state.force and not _files_verified(FILES.get(name, {})):
+        from sky_rs import _fingerprint  # a file differs: parse (only now)
+        from sky_rs._skypilot_fingerprints import DIFFERING, VERIFIED
+
         if state.fingerprints is None:
             state.fingerprints = _fingerprint.installed()
         try:
-            if state.fingerprints.known(FILES.get(name, {})) is not None:
-                fingerprint = next(iter(VERIFIED[name]))  # byte-identical files: no parsing
-            else:
-                fingerprint = state.fingerprints.of(module_name, name)
+            fingerprint = state.fingerprints.of(module_name, name)
         except _fingerprint.Unreadable as exc:
             version = skypilot_version()
             if version is None or not is_supported(version):
@@ -247,6 +252,44 @@ def _decide(module_name: str, name: str, original: Any) -> tuple[Any, str]:
         why = sky_rs._load(domain)["reason"]
         return original, f"kept: domain {domain} on Python ({why})"
     return function, "patched (force=True)" if state.force else "patched"
+
+
+def _files_verified(files: dict[str, str]) -> bool:
+    """The quick check, before any parsing: whether, for one entry of ``files`` (the table's
+    ``"module:sha256 ..."`` -> releases), every file is byte-identical here."""
+    for key in files:
+        pairs = (part.partition(":") for part in key.split())
+        if all(_file_hash(module) == digest for module, _, digest in pairs):
+            return True
+    return False
+
+
+def _file_hash(name: str) -> str | None:
+    """The sha256 (16 hex digits) of module ``name``'s source file; ``None`` if unreadable.
+
+    An imported module is read from its ``__spec__.origin`` with one ``open``; any other is
+    located by :mod:`sky_rs._fingerprint` (imported only then).
+    """
+    hashes = _state.file_hashes
+    if name not in hashes:
+        try:
+            spec = getattr(sys.modules.get(name), "__spec__", None)
+            origin = spec.origin if spec is not None and spec.has_location else None
+            if origin is None:
+                from sky_rs import _fingerprint
+
+                path = _fingerprint._locate(name)
+                origin = None if path is None else str(path)
+            data = None
+            if origin is not None and origin.endswith(".py"):
+                with open(origin, "rb") as file:
+                    data = file.read()
+            import hashlib  # imported by SkyPilot already
+
+            hashes[name] = None if data is None else hashlib.sha256(data).hexdigest()[:16]
+        except Exception:  # unreadable, or not a source: the fingerprint decides
+            hashes[name] = None
+    return hashes[name]
 
 
 def _installed_release() -> str:
