@@ -83,7 +83,14 @@ def main() -> int:
     def regen(args: tuple[Any, ...]) -> tuple[Any, ...]:
         return tuple(iter(a) if isinstance(a, list) else a for a in args)
 
-    for i, (name, args, kwargs) in enumerate(corpus.CASES):
+    # A function with no cases of its own in the corpus gets generic ones from its signature.
+    cases, arity = list(corpus.CASES), list(corpus.ARITY_CASES)
+    arity_covered = {name for name, _, _ in corpus.ARITY_CASES}
+    for name in sorted(set(names) & set(reference.__all__) - corpus.COVERED):
+        more, more_arity = corpus.generic_cases(name, getattr(reference, name))
+        cases += more
+        arity += [] if name in arity_covered else more_arity
+    for i, (name, args, kwargs) in enumerate(cases):
         if name not in names:
             continue
         rust, python = getattr(wheel, name), getattr(reference, name)
@@ -100,7 +107,7 @@ def main() -> int:
                 lambda r=rust, a=args, k=kwargs: corpus.outcome(r, *a, **k),
                 lambda p=python, a=args, k=kwargs: corpus.outcome(p, *a, **k),
             )
-    for name, args, kwargs in corpus.ARITY_CASES:
+    for name, args, kwargs in arity:
         if name not in names:
             continue
         checked += 1

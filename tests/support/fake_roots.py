@@ -1,33 +1,22 @@
 """Fake cgroup and proc trees for the system functions, through a private mount namespace.
 
-``get_cpu_count()`` and ``get_mem_size_gb()`` read fixed paths: ``/sys/fs/cgroup`` and
-``/proc/meminfo``. To run them against fake trees, with no hook in the published wheel or the
-fallback, the trees are bind-mounted over those paths in a process of their own:
+``get_cpu_count()`` and ``get_mem_size_gb()`` read fixed paths (``/sys/fs/cgroup``,
+``/proc/meminfo``). With no hook in the published wheel or the fallback, fake trees are
+bind-mounted over those paths in a process of their own:
 
-- One long-lived **worker** per test session (:class:`FakeRoots`), started under
-  ``unshare -m --propagation unchanged`` (as root; a developer who is not root gets
-  ``unshare -r -m``, a user namespace mapped to root, and a clear error when neither works). It
-  imports the backends once and waits for requests on its stdin.
-- Per request it **forks a child**, which calls ``unshare(CLONE_NEWNS)`` (a mount namespace of
-  its own, copied from the worker's), makes ``/sys/fs/cgroup`` and ``/proc`` private
-  (``MS_REC | MS_PRIVATE`` on those two mount points, never on ``/``: nothing it mounts can
-  propagate to another namespace, the host's least of all), bind-mounts the fake directories
-  over them (``cgroup`` over ``/sys/fs/cgroup``; ``proc`` over ``/proc``, or one ``meminfo``
-  file over ``/proc/meminfo``), sets the ``SKYPILOT_POD_*`` variables it was given, calls the
-  requested functions on the requested backends, and writes the outcomes back. Its mounts die
-  with it: nothing is ever unmounted, nothing can be left mounted.
-- A fresh child per request also means fresh state: the Rust wheel learns facts about the
-  mounts once per process (the cgroup version, whether ``/proc/meminfo`` is procfs); the worker
-  never calls the functions itself, so every child learns them from its own fake tree.
+- One **worker** per test session (:class:`FakeRoots`), started under ``unshare -m
+  --propagation unchanged`` (root; otherwise ``unshare -r -m``, and a clear error when neither
+  works), imports the backends once and reads requests on its stdin.
+- Per request it **forks a child**: ``unshare(CLONE_NEWNS)``, ``MS_REC | MS_PRIVATE`` on
+  ``/sys/fs/cgroup`` and ``/proc`` only (never ``/``: nothing propagates anywhere), the fake
+  directories bind-mounted over them (or one ``meminfo`` file over ``/proc/meminfo``), the
+  ``SKYPILOT_POD_*`` variables set, the calls made, the outcomes written back. Its mounts die
+  with it, and so does what the Rust wheel learnt about them (cgroup version, procfs).
 
-A request costs about a millisecond or two (one ``fork`` of a small process and five system
-calls). Outcomes come back pickled: the value, or the exception (type, arguments, hence ``str``)
-with its ``__cause__``; :meth:`Reply.get` returns the one or raises the other, so a test reads
-like a plain call. A ``pyo3_runtime.PanicException`` comes back as a ``BaseException`` of that
-name.
-
-Standard library only: ``scripts/standalone_check.py`` and ``tests/support/leaks.py`` use it
-outside pytest. The same code is the worker (``python fake_roots.py --serve CONFIG``).
+A request costs a millisecond or two. Outcomes come back pickled (the value, or the exception
+with its ``__cause__``); :meth:`Reply.get` returns or raises it, so a test reads like a plain
+call. Standard library only (``scripts/standalone_check.py`` uses it outside pytest); the same
+file is the worker (``python fake_roots.py --serve CONFIG``).
 """
 
 from __future__ import annotations
@@ -69,8 +58,6 @@ TIMEOUT = 120.0
 """Seconds a request may take before the worker is killed (a hung call)."""
 
 PathArg = Union[str, "os.PathLike[str]"]
-
-# ------------------------------------------------------------------ outcomes
 
 
 class Reply:
@@ -138,9 +125,6 @@ def outcome_key(reply: Reply) -> tuple[Any, ...]:
     return (reply.kind, type(value).__name__, value)
 
 
-# ------------------------------------------------------------------ framing
-
-
 def _send(stream: IO[bytes], obj: Any) -> None:
     data = pickle.dumps(obj)
     stream.write(struct.pack("<Q", len(data)) + data)
@@ -165,9 +149,6 @@ def _recv_exact(fd: int, n: int, deadline: float | None = None) -> bytes:
 def _recv(fd: int, deadline: float | None = None) -> Any:
     (size,) = struct.unpack("<Q", _recv_exact(fd, 8, deadline))
     return pickle.loads(_recv_exact(fd, size, deadline))
-
-
-# ------------------------------------------------------------------ the client
 
 
 class WorkerError(RuntimeError):
