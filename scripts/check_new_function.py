@@ -57,7 +57,6 @@ FILL_INS: dict[str, list[tuple[str, str]]] = {
         (f"`{NAME}`: {TODO}, one line on what it does", f"`{NAME}`: a string backwards"),
         (
             f"/// {TODO}: the contract, as the fallback's docstring states it."
-            " The stub returns its\n"
             " The stub returns its\n/// argument.\n",
             "/// `value` with its characters (code points) in reverse order.\n",
         ),
@@ -85,7 +84,6 @@ FILL_INS: dict[str, list[tuple[str, str]]] = {
         ),
         (
             f"    # {TODO}: the headline case's system calls on Rust, at most;"
-            " io=True if it opens\n"
             " io=True if it opens\n"
             "    # files or sockets or reads /proc; faults= calls that reach each system call.\n",
             "",
