@@ -89,6 +89,9 @@ FILL_INS: dict[str, list[tuple[str, str]]] = {
             "",
         ),
     ],
+    "packages/sky-rs-string/README.md": [
+        (f"{TODO}: what the Rust side does", "exact `str`, reversed in Rust"),
+    ],
     "packages/sky-rs-string/CHANGELOG.md": [
         (f"{TODO}, what it does and whom it is for.", "a string backwards (a toy)."),
     ],
@@ -121,10 +124,12 @@ def fill_in(scratch: Path) -> None:
                 raise SystemExit(f"{rel}: the scaffold's stub changed, update FILL_INS: {old!r}")
             text = text.replace(old, new)
         path.write_text(text, encoding="utf-8")
-    left = subprocess.run(
-        ["git", "grep", "-n", TODO], cwd=scratch, capture_output=True, text=True, check=False
-    ).stdout
-    left = "\n".join(line for line in left.splitlines() if not line.startswith("scripts/"))
+    left = "\n".join(
+        f"{rel}: {line}"
+        for rel in touched(scratch)
+        for line in (scratch / rel).read_text(encoding="utf-8").splitlines()
+        if TODO in line
+    )
     if left:
         raise SystemExit(f"{TODO} left after filling in:\n{left}")
 
