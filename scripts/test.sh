@@ -26,6 +26,9 @@ make --no-print-directory lint
 step "make test: cargo test (the pure-Rust cores), then pytest on the Rust backend and the Python fallback"
 make --no-print-directory test
 
+step "new function: the scaffold adds a toy function in a scratch copy (12 files), then make test there"
+uv run --locked python scripts/check_new_function.py
+
 step "install proof: build dist/ (sdists; x86_64 and aarch64 wheels at cp39-abi3 and cp310-abi3, from the sdists), auditwheel, abi3audit, fresh venvs for sky-rs, [process], [all], each wheel alone"
 uv run --locked python scripts/check_install.py
 
