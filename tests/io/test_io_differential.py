@@ -18,7 +18,8 @@ import sky_rs.fallback as python
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.support.backends import PathLike, rust_module
+from tests.support.backends import rust_module
+from tests.support.fuzz import path_variant
 
 _counter = itertools.count()
 
@@ -129,17 +130,6 @@ def make_file(workdir: pathlib.Path, content: bytes, odd_name: bool = False) -> 
     name = b"\xff\xfe-%d.log" if odd_name else b"f-%d.log"
     path = os.fsdecode(os.path.join(os.fsencode(workdir), name % next(_counter)))
     pathlib.Path(path).write_bytes(content)
-    return path
-
-
-def path_variant(path: str, variant: int) -> Any:
-    """``path`` as a str, a pathlib.Path, bytes, or another os.PathLike."""
-    if variant == 1:
-        return pathlib.Path(path)
-    if variant == 2:
-        return os.fsencode(path)
-    if variant == 3:
-        return PathLike(path)
     return path
 
 

@@ -24,9 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sky_rs._domains import REGISTRY, SKYPILOT_HOMES
 
-from tests.io.test_io_differential import contents, counts, encodings, handlers, path_variant
+from tests.io.test_io_differential import contents, counts, encodings, handlers
 from tests.string.test_string_differential import floats, hex_text, precisions, texts
 from tests.support.backends import implementation
+from tests.support.fuzz import path_variant
 from tests.support.hardening import environment
 from tests.system.test_system_differential import BYTES_ENV, CPU_ENV, GB_ENV, env_value
 

@@ -47,6 +47,7 @@ RAN: collections.Counter[str] = collections.Counter()
 
 
 def path_variant(path: str, variant: int) -> Any:
+    """``path`` as a str, a pathlib.Path, bytes, or another os.PathLike."""
     if variant == 1:
         return pathlib.Path(path)
     if variant == 2:
