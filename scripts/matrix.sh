@@ -41,7 +41,7 @@ MARK="not slow and not skypilot and not devbuild"
 QEMU_MARK="not ptrace and not native_memory"
 # Under qemu the arm64 row runs the whole suite too (about 8 minutes of pytest here). To run less
 # there, set SKY_RS_QEMU_TESTS to test paths, e.g. "tests/hardening/test_hostile.py" (which alone
-# calls all fourteen functions on both backends).
+# calls every function on both backends).
 QEMU_TESTS=${SKY_RS_QEMU_TESTS-}
 
 suite_of() {
