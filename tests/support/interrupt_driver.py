@@ -72,6 +72,9 @@ def main() -> None:
     case, work, delay, signame = sys.argv[1:5]
     call = build(case, work)
     signum = getattr(signal, signame)
+    # Python installs its KeyboardInterrupt handler only when SIGINT is not ignored at start-up,
+    # and a shell's background job (a CI runner's, say) starts with it ignored: install it here.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if signum == signal.SIGTERM:
 
         def terminate(signum: int, frame: object) -> None:
