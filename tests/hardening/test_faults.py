@@ -3,7 +3,7 @@
 ``tests/support/faults.py`` attaches ``strace`` to a child after its set-up and injects one error
 into one class of system call at a time (``EINTR`` into the first call only, every other
 error into every call), on the installed wheels and on the Python fallback. This test holds
-the outcomes to the rules of issue 23:
+the outcomes to these rules:
 
 - no hang, crash or panic, and no wrong value, on either backend;
 - Rust never raises where the fallback returns the right value;

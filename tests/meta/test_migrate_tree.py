@@ -1,4 +1,4 @@
-"""``sky-rs migrate`` over a whole tree keeps the tree's own tests working (issue 12).
+"""``sky-rs migrate`` over a whole tree keeps the tree's own tests working.
 
 ``migrate_fixtures/skypilot_like/`` reproduces what migrate met in SkyPilot 0.14.1: a test that
 patches ``sky.utils.subprocess_utils.common_utils.get_cpu_count``, continuation lines aligned to
