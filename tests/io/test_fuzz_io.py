@@ -4,6 +4,8 @@ Every call goes through :func:`compare`: no ``PanicException`` ever, and the sam
 the same exception type and ``str``.
 """
 
+from __future__ import annotations
+
 import pathlib
 from typing import Any
 

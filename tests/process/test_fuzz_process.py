@@ -3,6 +3,8 @@
 Every call goes through :func:`compare` (or its racy variant for pids).
 """
 
+from __future__ import annotations
+
 import os
 import pathlib
 import shutil

@@ -3,6 +3,8 @@
 Every call goes through :func:`compare`.
 """
 
+from __future__ import annotations
+
 import struct
 from typing import Any
 

@@ -3,6 +3,8 @@
 The fake trees are bind-mounted in a private mount namespace (``tests/support/fake_roots.py``).
 """
 
+from __future__ import annotations
+
 import pathlib
 import shutil
 from typing import Any
