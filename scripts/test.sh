@@ -36,7 +36,7 @@ step "new function: the scaffold adds a toy function in a scratch copy (12 files
 scaffold_log=$(mktemp)
 uv run --locked python scripts/check_new_function.py >"$scaffold_log" 2>&1 &
 scaffold_pid=$!
-trap 'kill "$scaffold_pid" 2>/dev/null; rm -f "$scaffold_log"' EXIT
+trap 'kill "$scaffold_pid" 2>/dev/null || true; rm -f "$scaffold_log"' EXIT
 
 step "interpreter matrix: dist/ on CPython 3.9 (bullseye, glibc 2.31), 3.13, 3.14, 3.15 (sid), 3.11 aarch64 (bookworm arm64, qemu) in cached chroots"
 bash scripts/matrix.sh
