@@ -10,13 +10,16 @@
    medians and spread per side. Importing SkyPilot costs seconds of CPU and varies by hundreds of
    milliseconds from run to run, so these medians cannot resolve a millisecond; hence also:
 2. ``python -X importtime``: the import time of every sky-rs module in that process (median of
-   the runs): ``_sky_rs_pth``, ``sky_rs`` and what it imports, and the wheels imported lazily.
-3. sky-rs's own CPU in a SkyPilot process (:data:`MARGINAL`): ``import sky_rs``, ``install()``,
-   and a first call (the file check, wheel import, rebinding). Importing SkyPilot calls
-   ``get_parallel_threads`` once (``sky/provision/kubernetes/instance.py``), so that first call is
-   part of every SkyPilot process. Their sum is what sky-rs adds to a SkyPilot process beyond
-   the start-up hook (``_sky_rs_pth``, in part 2).
-4. With ``--callgrind``: the instructions of those three parts (:data:`REGION`), one run under
+   the runs): ``_sky_rs_pth`` at start-up, and any wheel or ``sky_rs`` module imported later
+   (none: SkyPilot's own import-time calls run SkyPilot's code, see ``_sky_rs_pth``).
+3. sky-rs's own CPU in a SkyPilot process (:data:`MARGINAL`, the cyclic garbage collector off so
+   that a collection due anyway is not counted against sky-rs): what ``SKY_RS_INSTALL=1`` does
+   there, step by step, run by hand after SkyPilot is imported: import ``_sky_rs_pth`` (done at
+   start-up), ``install()`` (done when SkyPilot's package has executed), and each domain's first
+   call (the file check, the wheel import, the rebinding, the call), next to the same call of
+   SkyPilot's own function in a process without sky-rs (:data:`BASELINE`). The first two are
+   what a SkyPilot process that calls none of the functions pays.
+4. With ``--callgrind``: the instructions of the first two parts (:data:`REGION`), one run under
    valgrind's callgrind (about two minutes): repeatable where CPU time is not, though it counts
    neither the kernel's work (``mmap``, page faults) nor cache misses. (A whole process is not
    repeatable: importing SkyPilot alone varies by some 20 million instructions between runs.)
@@ -34,32 +37,49 @@ import subprocess
 import sys
 
 IMPORT = "import sky.utils.common_utils"
-MARGINAL = """
-import json, time
-import sky.utils.common_utils, sky.utils.subprocess_utils as s
-clock = time.process_time_ns
-t0 = clock(); import sky_rs; t1 = clock()
-sky_rs.install(); t2 = clock()
-s.get_parallel_threads("kubernetes"); t3 = clock()
-sky.utils.common_utils.format_float(2.5); t4 = clock()
-print(json.dumps([(t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9]))
-"""
-"""sky-rs's own CPU in a SkyPilot process, SkyPilot imported first (so the standard-library
-modules both import are not counted against sky-rs): ``import sky_rs``, ``install()``, the first
-call of ``get_parallel_threads`` (the check of its file, the process wheel) and of ``format_float``
-(the string wheel, and common_utils read for the first time)."""
+CALLS = (
+    ("get_parallel_threads", 's.get_parallel_threads("kubernetes")'),
+    ("format_float", "c.format_float(2.5)"),
+    ("get_cpu_count", "c.get_cpu_count()"),
+    ("read_last_n_lines", "c.read_last_n_lines(sys.executable, 1)"),
+)
+"""One first call per domain (process, string, system, io), in that order."""
 
+MARGINAL = f"""
+import gc, json, sys, time
+import sky.utils.common_utils as c, sky.utils.subprocess_utils as s
+gc.disable()
+clock = time.process_time_ns
+t = [clock()]
+import _sky_rs_pth; t.append(clock())
+_sky_rs_pth.install(); t.append(clock())
+{"; t.append(clock()); ".join(call for _, call in CALLS)}; t.append(clock())
+assert "sky_rs" not in sys.modules, "the quick way imported sky_rs"
+print(json.dumps([(b - a) / 1e6 for a, b in zip(t, t[1:])]))
+"""
+"""sky-rs's own steps in a SkyPilot process, in ms: import ``_sky_rs_pth``, ``install()``, then
+each of :data:`CALLS` (the first call of its domain through the trampoline)."""
+
+BASELINE = f"""
+import gc, json, sys, time
+import sky.utils.common_utils as c, sky.utils.subprocess_utils as s
+gc.disable()
+clock = time.process_time_ns
+t = [clock()]
+{"; t.append(clock()); ".join(call for _, call in CALLS)}; t.append(clock())
+print(json.dumps([(b - a) / 1e6 for a, b in zip(t, t[1:])]))
+"""
+"""The same calls of SkyPilot's own functions, in a process without sky-rs, in ms."""
 
 REGION = """
 import sys
 import sky.utils.common_utils, sky.utils.subprocess_utils as s
 def region():
-    import sky_rs
-    sky_rs.install()
-    s.get_parallel_threads("kubernetes")
+    import _sky_rs_pth
+    _sky_rs_pth.install()
 sys.call_tracing(region, ())
 """
-"""The first three parts of :data:`MARGINAL`, run through ``sys.call_tracing`` (which nothing
+"""The first two parts of :data:`MARGINAL`, run through ``sys.call_tracing`` (which nothing
 else calls) so that callgrind counts them alone (``--toggle-collect=sys_call_tracing``)."""
 
 
@@ -80,7 +100,7 @@ def cpu_of(argv: list[str], install: bool) -> tuple[float, str]:
     return cpu, done.stderr
 
 
-def ours(importtime: str) -> float:
+def sky_rs_import_us(importtime: str) -> float:
     """Microseconds of self import time of every sky-rs module in ``-X importtime`` output."""
     total = 0
     for line in importtime.splitlines():
@@ -110,7 +130,7 @@ def main() -> int:
                 cpu, stderr = cpu_of([python, "-X", "importtime", "-c", code], install)
                 sides[install].append(cpu * 1e3)
                 if install:
-                    imports.append(ours(stderr) / 1e3)
+                    imports.append(sky_rs_import_us(stderr) / 1e3)
         print(f"{label}: CPU ms over {args.runs} interleaved pairs")
         for install, values in sides.items():
             name = "SKY_RS_INSTALL=1" if install else "unset"
@@ -119,25 +139,36 @@ def main() -> int:
         difference = statistics.median(sides[True]) - statistics.median(sides[False])
         print(f"  difference of medians {difference:+.1f} ms")
         print(f"  sky-rs modules' import time (set): median {statistics.median(imports):.2f} ms")
-    parts = [[], [], [], []]
-    for _ in range(args.runs):
+    ours, theirs = runs(MARGINAL, args.runs), runs(BASELINE, args.runs)
+    median = statistics.median
+    print(f"sky-rs's own CPU in a SkyPilot process ({args.runs} runs, median and range, ms):")
+    rows = [
+        ("import _sky_rs_pth (at start-up)", ours[0]),
+        ("install() (SkyPilot imported)", ours[1]),
+    ]
+    rows.append(("a process that calls nothing", [a + b for a, b in zip(ours[0], ours[1])]))
+    for label, values in rows:
+        print(f"  {label:38} {median(values):6.2f}  ({min(values):.2f} to {max(values):.2f})")
+    print("  first call of a domain, through sky-rs vs SkyPilot's own function:")
+    for (name, _), mine, base in zip(CALLS, ours[2:], theirs):
+        extra = median(mine) - median(base)
+        print(f"    {name:36} {median(mine):6.2f} vs {median(base):5.2f}  ({extra:+.2f})")
+    return 0
+
+
+def runs(code: str, count: int) -> list[list[float]]:
+    """Run ``code`` ``count`` times in a child without sky-rs armed; its columns of figures."""
+    rows = []
+    for _ in range(count):
         done = subprocess.run(
-            [python, "-c", MARGINAL],
+            [sys.executable, "-c", code],
             env=child_env(False),
             capture_output=True,
             text=True,
             check=True,
         )
-        for part, value in zip(parts, json.loads(done.stdout.splitlines()[-1])):
-            part.append(value * 1e3)
-    parts.append([a + b + c for a, b, c in zip(*parts[:3])])
-    labels = ["import sky_rs", "install()", "first get_parallel_threads()", "first format_float()"]
-    labels.append("the first three (every process)")
-    print(f"sky-rs's own CPU in a SkyPilot process ({args.runs} runs, median and range):")
-    for label, values in zip(labels, parts):
-        low, high = min(values), max(values)
-        print(f"  {label:31} {statistics.median(values):6.2f} ms  ({low:.2f} to {high:.2f})")
-    return 0
+        rows.append(json.loads(done.stdout.splitlines()[-1]))
+    return [list(column) for column in zip(*rows)]
 
 
 def callgrind(python: str) -> int:

@@ -13,9 +13,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from _sky_rs_pth import DIFFERING, FILES, RELEASES, SPEC_RELEASE, VERIFIED
 from sky_rs import _fingerprint, _source_scan
 from sky_rs._domains import SKYPILOT_HOMES
-from sky_rs._skypilot_fingerprints import DIFFERING, FILES, RELEASES, SPEC_RELEASE, VERIFIED
 
 from tests.support.backends import load_script
 
@@ -65,7 +65,7 @@ def test_each_release_gives_its_expected_patch_list(release: str) -> None:
 
 def test_the_table_is_what_the_script_writes() -> None:
     prints = {release: script.read(wheel(release)) for release in RELEASES}
-    assert script.render(prints) == script.TABLE.read_text()
+    assert script.render(prints) == script.current()
 
 
 def test_the_quick_file_check_agrees_with_the_fingerprint() -> None:

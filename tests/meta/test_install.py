@@ -54,10 +54,10 @@ def test_install_after_import_patches_at_once_idempotently_and_uninstall_restore
     out = result_of(
         """
         import sky.utils.common_utils as c, sky.utils.subprocess_utils as s
-        from sky_rs._install import _SkyPilotFinder
+        import _sky_rs_pth
         first, second = sky_rs.install(), sky_rs.install()
         first_patched, second_patched = first.patched, second.patched  # read: decided now
-        finders = sum(isinstance(f, _SkyPilotFinder) for f in sys.meta_path)
+        finders = sum(f.find_spec is _sky_rs_pth.find_planned for f in sys.meta_path)
         after_install = ours()
         c.format_float = user = lambda num, precision=1: "mine"  # a user's own rebinding
         restored = sky_rs.uninstall()
@@ -107,13 +107,13 @@ def test_concurrent_installs_agree_and_add_one_hook() -> None:
     out = result_of(
         """
         import threading
-        from sky_rs._install import _SkyPilotFinder
+        import _sky_rs_pth
         results = []
         threads = [threading.Thread(target=lambda: results.append(sky_rs.install().pending))
                    for _ in range(8)]
         for t in threads: t.start()
         for t in threads: t.join()
-        finders = sum(isinstance(f, _SkyPilotFinder) for f in sys.meta_path)
+        finders = sum(f.find_spec is _sky_rs_pth.find_planned for f in sys.meta_path)
         import sky.utils.common_utils
         print(json.dumps([finders, all(r == results[0] for r in results), results[0], ours()]))
         """
@@ -271,8 +271,7 @@ def test_lazy_nothing_is_decided_before_a_call_and_one_call_binds_sky_rs() -> No
     # that decides it by its file alone (byte-identical: no parsing, so neither _fingerprint
     # nor _source_scan) and imports the process wheel; nothing else is imported or decided.
     assert modules == [
-        "sky_rs", "sky_rs._domains", "sky_rs._install", "sky_rs._skypilot_fingerprints",
-        "sky_rs_process", "sky_rs_process._core",
+        "sky_rs", "sky_rs._domains", "sky_rs._install", "sky_rs_process", "sky_rs_process._core",
     ]  # fmt: skip
     assert before == {"sky.utils.common_utils": [], "sky.utils.subprocess_utils": [
         "get_parallel_threads"]}  # fmt: skip
@@ -295,8 +294,7 @@ def test_install_after_skypilot_imports_no_wheel_and_no_parser_until_a_call() ->
     )
     installed, called, bound_to_ours = out
     assert installed == ["sky_rs", "sky_rs._domains", "sky_rs._install"]
-    assert called == [*installed, "sky_rs._skypilot_fingerprints", "sky_rs_string",
-                      "sky_rs_string._core"]  # fmt: skip
+    assert called == [*installed, "sky_rs_string", "sky_rs_string._core"]
     assert bound_to_ours is True
 
 

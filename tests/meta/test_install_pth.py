@@ -102,6 +102,45 @@ if __name__ == "__main__":
 
 
 @pytest.mark.skypilot
+def test_set_skypilot_loads_the_hook_alone_until_a_call_then_that_domain_only() -> None:
+    """Under SKY_RS_INSTALL, importing SkyPilot loads neither sky_rs nor a wheel: the call
+    SkyPilot makes while it imports (get_parallel_threads) runs SkyPilot's own code, and the
+    trampolines are bound once its package has executed. A first call loads its domain only."""
+    code = """if True:
+        import json, sys
+        import sky.utils.common_utils as c, sky.utils.subprocess_utils as s
+        import _sky_rs_pth as core
+        def loaded():
+            return sorted(m for m in sys.modules if "sky_rs" in m)
+        at_import, decided = loaded(), dict(core.state.decided)
+        armed = {m: sorted(n for (home, n), t in core.state.trampolines.items()
+                           if home == m and getattr(sys.modules[m], n) is t)
+                 for m in (c.__name__, s.__name__)}
+        threads = s.get_parallel_threads("aws")
+        after_call = loaded()
+        import sky_rs
+        print(json.dumps([at_import, decided == {}, armed, after_call, threads,
+                          sky_rs.fallback.get_parallel_threads("aws"),
+                          s.get_parallel_threads is sky_rs.get_parallel_threads]))
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=child_env(SKY_RS_INSTALL="1"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    at_import, undecided, armed, after_call, threads, expected, same = json.loads(done.stdout)
+    assert at_import == ["_sky_rs_pth"]
+    assert undecided is True
+    assert armed == ALL_NAMES
+    assert after_call == ["_sky_rs_pth", "sky_rs_process", "sky_rs_process._core"]
+    assert threads == expected
+    assert same is True
+
+
+@pytest.mark.skypilot
 def test_children_started_by_subprocess_and_multiprocessing_are_patched(tmp_path: Path) -> None:
     script = tmp_path / "children.py"
     script.write_text(CHILDREN)

@@ -12,6 +12,8 @@ Environment variables, read at import:
 - ``SKY_RS_USE_RUST=0`` (or ``SKYPILOT_USE_RUST=0``): every domain on Python.
 - ``SKY_RS_DISABLE=io,process``: the listed domains on Python.
 
+Both are read once per process (by ``_sky_rs_pth``, which ``install()`` shares).
+
 :func:`install` rebinds these functions inside an unmodified SkyPilot; ``SKY_RS_INSTALL=1``
 runs it at the start-up of every Python process.
 """
@@ -24,6 +26,8 @@ import sys
 import threading
 import warnings
 from typing import TYPE_CHECKING, Any
+
+import _sky_rs_pth
 
 from sky_rs._domains import DOMAINS, FUNCTIONS, REGISTRY, no_wheel_reason
 from sky_rs._install import InstallResult as InstallResult
@@ -46,21 +50,10 @@ __all__ = [
     *FUNCTIONS,
 ]
 
-_OFF_VALUES = frozenset({"0", "false", "no", "off"})
-
-
-def _rust_switched_off() -> str | None:
-    """Name the variable that turns every domain to Python, if one does."""
-    for var in ("SKY_RS_USE_RUST", "SKYPILOT_USE_RUST"):
-        value = os.environ.get(var)
-        if value is not None and value.strip().lower() in _OFF_VALUES:
-            return f"disabled by {var}={value}"
-    return None
-
 
 def _disabled_domains() -> set[str]:
-    raw = os.environ.get("SKY_RS_DISABLE", "")
-    names = {part.strip().lower() for part in raw.split(",") if part.strip()}
+    """The domains ``SKY_RS_DISABLE`` lists; a warning names the unknown ones."""
+    names = set(_sky_rs_pth.switches()[1])
     unknown = sorted(names - DOMAINS.keys())
     if unknown:
         warnings.warn(
@@ -79,12 +72,13 @@ def _no_wheel() -> str | None:
 
 
 def _switched_off_reason(domain: str) -> str | None:
-    """Why ``domain`` is on Python by the environment, or ``None`` (read once, at import)."""
-    if _SWITCHED_OFF:
-        return _SWITCHED_OFF
-    if domain in _DISABLED:
-        return f"disabled by SKY_RS_DISABLE={os.environ.get('SKY_RS_DISABLE', '')}"
-    return None
+    """Why ``domain`` is on Python by the environment, or ``None``.
+
+    The variables are read once per process, by ``_sky_rs_pth`` (at this import, or earlier at
+    SkyPilot's first import under ``SKY_RS_INSTALL``), so this module and ``install()``'s quick
+    way always agree.
+    """
+    return _sky_rs_pth.switched_off(domain)
 
 
 def _load(domain: str) -> dict[str, Any]:
@@ -136,8 +130,7 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-_SWITCHED_OFF = _rust_switched_off()
-_DISABLED = _disabled_domains()
+_disabled_domains()  # warns at import about unknown names
 _DOMAIN_INFO: dict[str, dict[str, Any]] = {}
 _LOCK = threading.RLock()
 

@@ -92,7 +92,9 @@ def _import_skypilot_when_armed() -> None:
     import importlib
     import importlib.util
 
-    if "_sky_rs_pth" not in sys.modules or importlib.util.find_spec("sky") is None:
+    import _sky_rs_pth
+
+    if not _sky_rs_pth.state.armed or importlib.util.find_spec("sky") is None:
         return
     for module in SKYPILOT_HOMES:
         try:

@@ -1,7 +1,7 @@
 """A fingerprint of a SkyPilot function: its code and the code of every SkyPilot name it uses.
 
 ``install()`` rebinds a SkyPilot function only when its fingerprint is one of the verified ones
-(:mod:`sky_rs._skypilot_fingerprints`); ``scripts/skypilot_fingerprints.py`` computes the same
+(the table in ``_sky_rs_pth``); ``scripts/skypilot_fingerprints.py`` computes the same
 fingerprints from SkyPilot's wheels. What is covered, starting from the function's name:
 
 - every statement that binds a name at module level: a ``def`` or ``class`` (with decorators),
@@ -249,10 +249,10 @@ def _absolute(module: _Module, name: str | None, level: int) -> str:
 
 def installed() -> Fingerprinter:
     """The SkyPilot of this process: sources found next to its imported packages, never imported."""
-    return Fingerprinter(lambda name: _read(_locate(name)), lambda name: _locate(name) is not None)
+    return Fingerprinter(lambda name: _read(locate(name)), lambda name: locate(name) is not None)
 
 
-def _locate(name: str) -> Path | None:
+def locate(name: str) -> Path | None:
     """The source file of module ``name`` (``.pyc`` only: that file), found without importing."""
     spec = getattr(sys.modules.get(name), "__spec__", None)
     if spec is not None and spec.has_location and spec.origin:
@@ -264,7 +264,7 @@ def _locate(name: str) -> Path | None:
     if package is not None:
         directories = [Path(p) for p in getattr(package, "__path__", [])]
     else:
-        found = _locate(parent)
+        found = locate(parent)
         directories = [found.parent] if found is not None and found.stem == "__init__" else []
     for directory in directories:
         for candidate in (directory / f"{last}.py", directory / last / "__init__.py"):
