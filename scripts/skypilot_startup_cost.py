@@ -10,12 +10,14 @@
    medians and spread per side. Importing SkyPilot costs seconds of CPU and varies by hundreds of
    milliseconds from run to run, so these medians cannot resolve a millisecond; hence also:
 2. ``python -X importtime``: the import time of every sky-rs module in that process (median of
-   the runs): ``_sky_rs_pth`` at start-up, and any wheel or ``sky_rs`` module imported later
-   (none: SkyPilot's own import-time calls run SkyPilot's code, see ``_sky_rs_pth``).
+   the runs): ``_sky_rs_pth`` at start-up, ``_sky_rs_skypilot`` at SkyPilot's import, and any
+   wheel or ``sky_rs`` module imported later (none: SkyPilot's own import-time calls run
+   SkyPilot's code, see ``_sky_rs_skypilot.find_skypilot``).
 3. sky-rs's own CPU in a SkyPilot process (:data:`MARGINAL`, the cyclic garbage collector off so
    that a collection due anyway is not counted against sky-rs): what ``SKY_RS_INSTALL=1`` does
    there, step by step, run by hand after SkyPilot is imported: import ``_sky_rs_pth`` (done at
-   start-up), ``install()`` (done when SkyPilot's package has executed), and each domain's first
+   start-up), import ``_sky_rs_skypilot`` and ``install()`` (done when SkyPilot's package has
+   executed), and each domain's first
    call (the file check, the wheel import, the rebinding, the call), next to the same call of
    SkyPilot's own function in a process without sky-rs (:data:`BASELINE`). The first two are
    what a SkyPilot process that calls none of the functions pays.
@@ -52,12 +54,14 @@ gc.disable()
 clock = time.process_time_ns
 t = [clock()]
 import _sky_rs_pth; t.append(clock())
-_sky_rs_pth.install(); t.append(clock())
+import _sky_rs_skypilot; t.append(clock())
+_sky_rs_skypilot.install(); t.append(clock())
 {"; t.append(clock()); ".join(call for _, call in CALLS)}; t.append(clock())
 assert "sky_rs" not in sys.modules, "the quick way imported sky_rs"
 print(json.dumps([(b - a) / 1e6 for a, b in zip(t, t[1:])]))
 """
-"""sky-rs's own steps in a SkyPilot process, in ms: import ``_sky_rs_pth``, ``install()``, then
+"""sky-rs's own steps in a SkyPilot process, in ms: import ``_sky_rs_pth``, then
+``_sky_rs_skypilot``, ``install()``, then
 each of :data:`CALLS` (the first call of its domain through the trampoline)."""
 
 BASELINE = f"""
@@ -75,8 +79,8 @@ REGION = """
 import sys
 import sky.utils.common_utils, sky.utils.subprocess_utils as s
 def region():
-    import _sky_rs_pth
-    _sky_rs_pth.install()
+    import _sky_rs_pth, _sky_rs_skypilot
+    _sky_rs_skypilot.install()
 sys.call_tracing(region, ())
 """
 """The first two parts of :data:`MARGINAL`, run through ``sys.call_tracing`` (which nothing
@@ -144,13 +148,14 @@ def main() -> int:
     print(f"sky-rs's own CPU in a SkyPilot process ({args.runs} runs, median and range, ms):")
     rows = [
         ("import _sky_rs_pth (at start-up)", ours[0]),
-        ("install() (SkyPilot imported)", ours[1]),
+        ("import _sky_rs_skypilot", ours[1]),
+        ("install()", ours[2]),
+        ("a process that calls nothing", [sum(steps) for steps in zip(*ours[:3])]),
     ]
-    rows.append(("a process that calls nothing", [a + b for a, b in zip(ours[0], ours[1])]))
     for label, values in rows:
         print(f"  {label:38} {median(values):6.2f}  ({min(values):.2f} to {max(values):.2f})")
     print("  first call of a domain, through sky-rs vs SkyPilot's own function:")
-    for (name, _), mine, base in zip(CALLS, ours[2:], theirs):
+    for (name, _), mine, base in zip(CALLS, ours[3:], theirs):
         extra = median(mine) - median(base)
         print(f"    {name:36} {median(mine):6.2f} vs {median(base):5.2f}  ({extra:+.2f})")
     return 0

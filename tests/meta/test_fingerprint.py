@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from _sky_rs_pth import DIFFERING, FILES, RELEASES, SPEC_RELEASE, VERIFIED
+from _sky_rs_skypilot import DIFFERING, FILES, RELEASES, SPEC_RELEASE, VERIFIED
 from sky_rs import _fingerprint, _source_scan
 from sky_rs._domains import SKYPILOT_HOMES
 

@@ -54,10 +54,10 @@ def test_install_after_import_patches_at_once_idempotently_and_uninstall_restore
     out = result_of(
         """
         import sky.utils.common_utils as c, sky.utils.subprocess_utils as s
-        import _sky_rs_pth
+        import _sky_rs_skypilot
         first, second = sky_rs.install(), sky_rs.install()
         first_patched, second_patched = first.patched, second.patched  # read: decided now
-        finders = sum(f.find_spec is _sky_rs_pth.find_planned for f in sys.meta_path)
+        finders = sum(f.find_spec is _sky_rs_skypilot.find_planned for f in sys.meta_path)
         after_install = ours()
         c.format_float = user = lambda num, precision=1: "mine"  # a user's own rebinding
         restored = sky_rs.uninstall()
@@ -107,13 +107,13 @@ def test_concurrent_installs_agree_and_add_one_hook() -> None:
     out = result_of(
         """
         import threading
-        import _sky_rs_pth
+        import _sky_rs_skypilot
         results = []
         threads = [threading.Thread(target=lambda: results.append(sky_rs.install().pending))
                    for _ in range(8)]
         for t in threads: t.start()
         for t in threads: t.join()
-        finders = sum(f.find_spec is _sky_rs_pth.find_planned for f in sys.meta_path)
+        finders = sum(f.find_spec is _sky_rs_skypilot.find_planned for f in sys.meta_path)
         import sky.utils.common_utils
         print(json.dumps([finders, all(r == results[0] for r in results), results[0], ours()]))
         """

@@ -30,7 +30,7 @@ from tests.support.install import (
 
 def test_the_pth_files_are_installed_in_the_dev_environment() -> None:
     shipped = sorted(p.name for p in PURELIB.iterdir() if p.suffix in (".pth", ".py"))
-    assert shipped == ["_sky_rs_pth.py", PTH.name]
+    assert shipped == ["_sky_rs_pth.py", "_sky_rs_skypilot.py", PTH.name]
     for name in shipped:
         installed = Path(sysconfig.get_paths()["purelib"]) / name
         assert installed.read_text() == (PURELIB / name).read_text()
@@ -38,8 +38,10 @@ def test_the_pth_files_are_installed_in_the_dev_environment() -> None:
 
 def test_the_start_up_hook_waits_for_the_package_of_every_skypilot_home() -> None:
     import _sky_rs_pth
+    import _sky_rs_skypilot
 
-    assert {home.partition(".")[0] for home in SKYPILOT_HOMES} == {_sky_rs_pth.SKYPILOT_PACKAGE}
+    packages = {home.partition(".")[0] for home in SKYPILOT_HOMES}
+    assert packages == {_sky_rs_pth.SKYPILOT_PACKAGE} == {_sky_rs_skypilot.SKYPILOT_PACKAGE}
 
 
 def test_unset_the_pth_file_imports_nothing() -> None:
@@ -107,9 +109,12 @@ def test_set_skypilot_loads_the_hook_alone_until_a_call_then_that_domain_only() 
     SkyPilot makes while it imports (get_parallel_threads) runs SkyPilot's own code, and the
     trampolines are bound once its package has executed. A first call loads its domain only."""
     code = """if True:
-        import json, sys
+        import importlib.util, json, sys
+        import _sky_rs_pth
+        found = importlib.util.find_spec("sky") is not None  # a probe must not disarm the hook
         import sky.utils.common_utils as c, sky.utils.subprocess_utils as s
-        import _sky_rs_pth as core
+        import _sky_rs_skypilot as core
+        hook_left = _sky_rs_pth._hook in sys.meta_path
         def loaded():
             return sorted(m for m in sys.modules if "sky_rs" in m)
         at_import, decided = loaded(), dict(core.state.decided)
@@ -119,7 +124,8 @@ def test_set_skypilot_loads_the_hook_alone_until_a_call_then_that_domain_only() 
         threads = s.get_parallel_threads("aws")
         after_call = loaded()
         import sky_rs
-        print(json.dumps([at_import, decided == {}, armed, after_call, threads,
+        print(json.dumps([found and not hook_left, at_import, decided == {}, armed, after_call,
+                          threads,
                           sky_rs.fallback.get_parallel_threads("aws"),
                           s.get_parallel_threads is sky_rs.get_parallel_threads]))
     """
@@ -131,11 +137,14 @@ def test_set_skypilot_loads_the_hook_alone_until_a_call_then_that_domain_only() 
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    at_import, undecided, armed, after_call, threads, expected, same = json.loads(done.stdout)
-    assert at_import == ["_sky_rs_pth"]
+    disarmed, at_import, undecided, armed, after_call, threads, expected, same = json.loads(
+        done.stdout
+    )
+    assert disarmed is True
+    assert at_import == ["_sky_rs_pth", "_sky_rs_skypilot"]
     assert undecided is True
     assert armed == ALL_NAMES
-    assert after_call == ["_sky_rs_pth", "sky_rs_process", "sky_rs_process._core"]
+    assert after_call == [*at_import, "sky_rs_process", "sky_rs_process._core"]
     assert threads == expected
     assert same is True
 
@@ -212,7 +221,7 @@ def test_the_wheel_ships_the_pth_file_and_it_works_in_a_fresh_venv(tmp_path: Pat
         data = {
             n.rpartition("/")[2]: n for n in archive.namelist() if ".data/" in n and n[-1] != "/"
         }
-        assert sorted(data) == ["_sky_rs_pth.py", PTH.name]
+        assert sorted(data) == ["_sky_rs_pth.py", "_sky_rs_skypilot.py", PTH.name]
         for name, entry in data.items():
             assert entry == f"sky_rs-{sky_rs.__version__}.data/purelib/{name}"
             assert archive.read(entry).decode() == (PURELIB / name).read_text()
@@ -228,10 +237,12 @@ def test_the_wheel_ships_the_pth_file_and_it_works_in_a_fresh_venv(tmp_path: Pat
     fake = fake_skypilot(tmp_path / "fake", "0.14.1")
     code = """if True:
         import sys
-        before = [m in sys.modules for m in ("_sky_rs_pth", "sky_rs")]
+        ours = ("_sky_rs_pth", "_sky_rs_skypilot", "sky_rs")
+        before = [m in sys.modules for m in ours]
         import sky.utils.common_utils
+        after = [m in sys.modules for m in ours]
         import sky_rs
-        print(before, "sky_rs" in sys.modules, sky_rs.get_backend_info()["skypilot"]["installed"])
+        print(before, after, sky_rs.get_backend_info()["skypilot"]["installed"])
     """
     outputs = []
     for value in ("", "1"):
@@ -239,8 +250,12 @@ def test_the_wheel_ships_the_pth_file_and_it_works_in_a_fresh_venv(tmp_path: Pat
         done = subprocess.run([python, "-c", code], env=env, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout)
-    # Unset: nothing at start-up. Set: the tiny hook at start-up, sky_rs only with SkyPilot.
-    assert outputs == ["[False, False] True False\n", "[True, False] True True\n"]
+    # Unset: nothing at start-up. Set: the tiny hook at start-up, the integration with SkyPilot,
+    # and sky_rs never (until the child imports it).
+    assert outputs == [
+        "[False, False, False] [False, False, False] False\n",
+        "[True, False, False] [True, True, False] True\n",
+    ]
 
 
 @pytest.mark.skypilot

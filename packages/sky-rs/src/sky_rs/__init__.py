@@ -12,7 +12,7 @@ Environment variables, read at import:
 - ``SKY_RS_USE_RUST=0`` (or ``SKYPILOT_USE_RUST=0``): every domain on Python.
 - ``SKY_RS_DISABLE=io,process``: the listed domains on Python.
 
-Both are read once per process (by ``_sky_rs_pth``, which ``install()`` shares).
+Both are read once per process (by ``_sky_rs_skypilot``, which ``install()`` shares).
 
 :func:`install` rebinds these functions inside an unmodified SkyPilot; ``SKY_RS_INSTALL=1``
 runs it at the start-up of every Python process.
@@ -27,7 +27,7 @@ import threading
 import warnings
 from typing import TYPE_CHECKING, Any
 
-import _sky_rs_pth
+import _sky_rs_skypilot
 
 from sky_rs._domains import DOMAINS, FUNCTIONS, REGISTRY, no_wheel_reason
 from sky_rs._install import InstallResult as InstallResult
@@ -53,7 +53,7 @@ __all__ = [
 
 def _disabled_domains() -> set[str]:
     """The domains ``SKY_RS_DISABLE`` lists; a warning names the unknown ones."""
-    names = set(_sky_rs_pth.switches()[1])
+    names = set(_sky_rs_skypilot.switches()[1])
     unknown = sorted(names - DOMAINS.keys())
     if unknown:
         warnings.warn(
@@ -74,11 +74,11 @@ def _no_wheel() -> str | None:
 def _switched_off_reason(domain: str) -> str | None:
     """Why ``domain`` is on Python by the environment, or ``None``.
 
-    The variables are read once per process, by ``_sky_rs_pth`` (at this import, or earlier at
+    The variables are read once per process, by ``_sky_rs_skypilot`` (at this import, or earlier at
     SkyPilot's first import under ``SKY_RS_INSTALL``), so this module and ``install()``'s quick
     way always agree.
     """
-    return _sky_rs_pth.switched_off(domain)
+    return _sky_rs_skypilot.switched_off(domain)
 
 
 def _load(domain: str) -> dict[str, Any]:

@@ -92,9 +92,9 @@ def _import_skypilot_when_armed() -> None:
     import importlib
     import importlib.util
 
-    import _sky_rs_pth
-
-    if not _sky_rs_pth.state.armed or importlib.util.find_spec("sky") is None:
+    if not getattr(sys.modules.get("_sky_rs_pth"), "armed", False):
+        return
+    if importlib.util.find_spec("sky") is None:
         return
     for module in SKYPILOT_HOMES:
         try:

@@ -1,7 +1,7 @@
 """A fingerprint of a SkyPilot function: its code and the code of every SkyPilot name it uses.
 
 ``install()`` rebinds a SkyPilot function only when its fingerprint is one of the verified ones
-(the table in ``_sky_rs_pth``); ``scripts/skypilot_fingerprints.py`` computes the same
+(the table in ``_sky_rs_skypilot``); ``scripts/skypilot_fingerprints.py`` computes the same
 fingerprints from SkyPilot's wheels. What is covered, starting from the function's name:
 
 - every statement that binds a name at module level: a ``def`` or ``class`` (with decorators),

@@ -13,7 +13,8 @@ trampoline then makes the call. After that first call ``common_utils.f is sky_rs
 SkyPilot's own ``f``): no wrapper remains.
 
 The trampolines, the import hook, the quick check and the table of verified code live in the
-top-level module ``_sky_rs_pth`` (shipped by this package next to ``zz_sky_rs_install.pth``), so
+top-level module ``_sky_rs_skypilot`` (shipped by this package next to ``zz_sky_rs_install.pth``
+and its start-up hook ``_sky_rs_pth``), so
 that under ``SKY_RS_INSTALL=1`` a SkyPilot process never imports ``sky_rs`` unless a file
 differs or it asks for a report. So a process that calls none of the functions pays for the
 rebinding only, and one that calls a function pays for its file check and its domain's wheel.
@@ -30,7 +31,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-import _sky_rs_pth as core
+import _sky_rs_skypilot as core
 
 from sky_rs._domains import REGISTRY, SKYPILOT_HOMES
 
@@ -44,15 +45,13 @@ if TYPE_CHECKING:
 
 
 class Namespace:
-    """What ``_sky_rs_pth.state`` and its finders are, for the type checker only.
+    """What ``_sky_rs_skypilot.state`` and its finder are, for the type checker only.
 
-    At run time they are ``types.SimpleNamespace`` objects: ``_sky_rs_pth`` loads at every
-    start-up under ``SKY_RS_INSTALL``, and a class statement there costs 10 to 50 microseconds.
+    At run time they are ``types.SimpleNamespace`` objects: ``_sky_rs_skypilot`` loads in every
+    SkyPilot process under ``SKY_RS_INSTALL``, and a class statement costs 10 to 50 microseconds.
     """
 
     lock: RLock
-    armed: bool
-    """Set by the ``.pth`` line (``SKY_RS_INSTALL``)."""
     active: bool
     force: bool
     plan: dict[str, list[str]]
@@ -65,8 +64,6 @@ class Namespace:
     reasons: list[str]
     finder: Namespace | None
     """The finder of ``find_planned``, in ``sys.meta_path`` while a planned module is pending."""
-    hook: Namespace | None
-    """The finder of ``find_skypilot``: the start-up hook, until SkyPilot's first import."""
     file_hashes: dict[str, str | None]
     """module -> sha256 (16 hex digits) of its source file, for the quick check."""
     slow: Fingerprinter | None
