@@ -21,7 +21,7 @@
    call (the file check, the wheel import, the rebinding, the call), next to the same call of
    SkyPilot's own function in a process without sky-rs (:data:`BASELINE`). The first two are
    what a SkyPilot process that calls none of the functions pays.
-4. With ``--callgrind``: the instructions of the first two parts (:data:`REGION`), one run under
+4. With ``--callgrind``: the instructions of the first three parts (:data:`REGION`), one run under
    valgrind's callgrind (about two minutes): repeatable where CPU time is not, though it counts
    neither the kernel's work (``mmap``, page faults) nor cache misses. (A whole process is not
    repeatable: importing SkyPilot alone varies by some 20 million instructions between runs.)
@@ -83,8 +83,9 @@ def region():
     _sky_rs_skypilot.install()
 sys.call_tracing(region, ())
 """
-"""The first two parts of :data:`MARGINAL`, run through ``sys.call_tracing`` (which nothing
-else calls) so that callgrind counts them alone (``--toggle-collect=sys_call_tracing``)."""
+"""The first three parts of :data:`MARGINAL` (what a process that calls nothing pays), run
+through ``sys.call_tracing`` (which nothing else calls) so that callgrind counts them alone
+(``--toggle-collect=sys_call_tracing``)."""
 
 
 def child_env(install: bool) -> dict[str, str]:

@@ -107,7 +107,8 @@ if __name__ == "__main__":
 def test_set_skypilot_loads_the_hook_alone_until_a_call_then_that_domain_only() -> None:
     """Under SKY_RS_INSTALL, importing SkyPilot loads neither sky_rs nor a wheel: the call
     SkyPilot makes while it imports (get_parallel_threads) runs SkyPilot's own code, and the
-    trampolines are bound once its package has executed. A first call loads its domain only."""
+    trampolines are bound once its package has executed. A first call loads its domain only;
+    after one call of each, every name is the sky_rs function, sky_rs never imported."""
     code = """if True:
         import importlib.util, json, sys
         import _sky_rs_pth
@@ -123,11 +124,18 @@ def test_set_skypilot_loads_the_hook_alone_until_a_call_then_that_domain_only() 
                  for m in (c.__name__, s.__name__)}
         threads = s.get_parallel_threads("aws")
         after_call = loaded()
+        c.format_float(2.5); c.base36_encode("ff"); c.truncate_long_string("a b", 1)
+        c.get_cpu_count(); c.get_mem_size_gb(); c.hash_file(sys.executable, "md5")
+        c.find_free_port(20000); c.read_last_n_lines(sys.executable, 0)
+        s.get_max_workers_for_file_mounts({})
+        after_all = loaded()
         import sky_rs
+        same = {m: sorted(n for (home, n) in core.state.trampolines
+                          if home == m and getattr(sys.modules[m], n) is getattr(sky_rs, n))
+                for m in (c.__name__, s.__name__)}
         print(json.dumps([found and not hook_left, at_import, decided == {}, armed, after_call,
-                          threads,
-                          sky_rs.fallback.get_parallel_threads("aws"),
-                          s.get_parallel_threads is sky_rs.get_parallel_threads]))
+                          threads, sky_rs.fallback.get_parallel_threads("aws"), after_all,
+                          same]))
     """
     done = subprocess.run(
         [sys.executable, "-c", code],
@@ -137,16 +145,22 @@ def test_set_skypilot_loads_the_hook_alone_until_a_call_then_that_domain_only() 
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    disarmed, at_import, undecided, armed, after_call, threads, expected, same = json.loads(
-        done.stdout
-    )
+    out = json.loads(done.stdout)
+    disarmed, at_import, undecided, armed, after_call, threads, expected, after_all, same = out
     assert disarmed is True
     assert at_import == ["_sky_rs_pth", "_sky_rs_skypilot"]
     assert undecided is True
     assert armed == ALL_NAMES
     assert after_call == [*at_import, "sky_rs_process", "sky_rs_process._core"]
     assert threads == expected
-    assert same is True
+    # One call of each binds every name to the sky_rs function, sky_rs still never imported.
+    wheels = [
+        f"sky_rs_{d}{part}"
+        for d in ("io", "process", "string", "system")
+        for part in ("", "._core")
+    ]
+    assert after_all == sorted([*at_import, *wheels])
+    assert same == ALL_NAMES
 
 
 @pytest.mark.skypilot
