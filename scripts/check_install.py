@@ -41,7 +41,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The one function list, from the source tree (pure Python), so plain `python3` can run this.
-sys.path.insert(0, str(ROOT / "packages" / "sky-rs" / "src"))
+# sky_rs needs the top-level modules of its wheel's purelib (_sky_rs_skypilot) too.
+sys.path[:0] = [str(ROOT / "packages" / "sky-rs" / part) for part in ("src", "purelib")]
 from sky_rs._domains import DOMAINS, FUNCTIONS  # noqa: E402
 
 DIST = ROOT / "dist"

@@ -24,7 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = Path(os.environ.get("SKY_RS_DIST", ROOT / "dist"))
-sys.path.insert(0, str(ROOT / "packages" / "sky-rs" / "src"))
+# sky_rs needs the top-level modules of its wheel's purelib (_sky_rs_skypilot) too.
+sys.path[:0] = [str(ROOT / "packages" / "sky-rs" / part) for part in ("src", "purelib")]
 from sky_rs._domains import DOMAINS, WHEEL_PLATFORMS  # noqa: E402
 
 ALL = {"sky-rs", *(d.package for d in DOMAINS.values())}

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 try:
     import sky_rs  # noqa: F401  (an installed sky-rs, e.g. from dist/ in the matrix)
 except ImportError:
-    sys.path.insert(0, str(ROOT / "packages" / "sky-rs" / "src"))
+    sys.path[:0] = [str(ROOT / "packages" / "sky-rs" / part) for part in ("src", "purelib")]
 
 from sky_rs._domains import REGISTRY, SKYPILOT_HOMES  # noqa: E402
 from sky_rs._fingerprint import Fingerprinter, from_files  # noqa: E402
