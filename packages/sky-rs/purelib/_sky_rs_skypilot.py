@@ -205,7 +205,7 @@ if TYPE_CHECKING:
     from sky_rs._install import Namespace
 else:
     # types.SimpleNamespace, without importing `types`: a class statement costs some 10 to 50
-    # microseconds here, at every start-up, so this module defines none.
+    # microseconds, in every SkyPilot process, so this module defines none.
     Namespace = type(sys.implementation)
 
 
@@ -407,10 +407,11 @@ def _after_exec(
     then: "Callable[[ModuleType | None], None]",
     caller: object,
 ) -> "ModuleSpec | None":
-    # Find nothing: ask the other finders (not the caller's) for the spec, then wrap that spec's loader's
-    # exec_module (an instance attribute, so the loader keeps its class) to call `then(module)`
-    # once the module has executed. A loader without exec_module, or that takes no attributes,
-    # gets `then(None)` at once (install() runs now; a planned module stays unpatched).
+    # Find nothing: ask the other finders (not the caller's) for the spec, then wrap that spec's
+    # loader's exec_module (an instance attribute, so the loader keeps its class) to call
+    # `then(module)` once the module has executed. A loader without exec_module, or that takes
+    # no attributes, gets `then(None)` at once (install() runs now; a planned module stays
+    # unpatched).
     for finder in sys.meta_path:
         find_spec = getattr(finder, "find_spec", None)
         if find_spec is None or find_spec is caller:
