@@ -51,10 +51,9 @@ __all__ = [
 ]
 
 
-def _disabled_domains() -> set[str]:
-    """The domains ``SKY_RS_DISABLE`` lists; a warning names the unknown ones."""
-    names = set(_sky_rs_skypilot.switches()[1])
-    unknown = sorted(names - DOMAINS.keys())
+def _warn_unknown_disabled() -> None:
+    """Name the domains ``SKY_RS_DISABLE`` lists that do not exist (once, at import)."""
+    unknown = sorted(_sky_rs_skypilot.switches()[1] - DOMAINS.keys())
     if unknown:
         warnings.warn(
             f"SKY_RS_DISABLE names unknown domain(s) {', '.join(map(repr, unknown))}; "
@@ -62,7 +61,6 @@ def _disabled_domains() -> set[str]:
             RuntimeWarning,
             stacklevel=2,
         )
-    return names & DOMAINS.keys()
 
 
 def _no_wheel() -> str | None:
@@ -130,7 +128,7 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-_disabled_domains()  # warns at import about unknown names
+_warn_unknown_disabled()
 _DOMAIN_INFO: dict[str, dict[str, Any]] = {}
 _LOCK = threading.RLock()
 

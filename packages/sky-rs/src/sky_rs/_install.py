@@ -177,36 +177,50 @@ def uninstall() -> dict[str, list[str]]:
 def decide(module_name: str, name: str, original: Any) -> tuple[Any, str]:
     """The slow way of the first call (lock held): the fingerprint, then the domain's wheel."""
     import sky_rs
-    from sky_rs import _fingerprint
 
     state = core.state
-    if not state.force and not core.files_verified(core.FILES.get(name, {}), _fingerprint.locate):
-        if state.slow is None:
-            state.slow = _fingerprint.installed()
-        fingerprinter = state.slow
-        try:
-            fingerprint = fingerprinter.of(module_name, name)
-        except _fingerprint.Unreadable as exc:
-            version = skypilot_version()
-            if version is None or not is_supported(version):
-                found = "an unknown version" if version is None else version
-                return original, (
-                    f"kept: {name}'s source cannot be read ({exc}) and SkyPilot {found} is "
-                    f"not {SUPPORTED}"
-                )
-        except Exception as exc:  # never break SkyPilot over a fingerprint
-            return original, f"kept: {name} cannot be fingerprinted: {type(exc).__name__}: {exc}"
-        else:
-            if fingerprint not in core.VERIFIED.get(name, {}):
-                seen = core.DIFFERING.get(name, {}).get(fingerprint)
-                where = f"SkyPilot {seen.replace(' ', ', ')}" if seen else _installed_release()
-                return original, f"kept: {name} differs from the verified code ({where})"
+    files = core.FILES.get(name, {})
+    if not state.force and not core.files_verified(files):
+        from sky_rs import _fingerprint  # a file differs or is not imported: only now
+
+        if not core.files_verified(files, _fingerprint.locate):
+            why = _differs(module_name, name)
+            if why is not None:
+                return original, why
     function = getattr(sky_rs, name)
     domain = REGISTRY[name].domain
     if not sky_rs.is_rust_available(domain):
         why = sky_rs._load(domain)["reason"]
         return original, f"kept: domain {domain} on Python ({why})"
     return function, "patched (force=True)" if state.force else "patched"
+
+
+def _differs(module_name: str, name: str) -> str | None:
+    """Why ``name`` is kept (its fingerprint is not a verified one, or cannot be had), or None."""
+    from sky_rs import _fingerprint
+
+    state = core.state
+    if state.slow is None:
+        state.slow = _fingerprint.installed()
+    fingerprinter = state.slow
+    try:
+        fingerprint = fingerprinter.of(module_name, name)
+    except _fingerprint.Unreadable as exc:
+        version = skypilot_version()
+        if version is None or not is_supported(version):
+            found = "an unknown version" if version is None else version
+            return (
+                f"kept: {name}'s source cannot be read ({exc}) and SkyPilot {found} is "
+                f"not {SUPPORTED}"
+            )
+    except Exception as exc:  # never break SkyPilot over a fingerprint
+        return f"kept: {name} cannot be fingerprinted: {type(exc).__name__}: {exc}"
+    else:
+        if fingerprint not in core.VERIFIED.get(name, {}):
+            seen = core.DIFFERING.get(name, {}).get(fingerprint)
+            where = f"SkyPilot {seen.replace(' ', ', ')}" if seen else _installed_release()
+            return f"kept: {name} differs from the verified code ({where})"
+    return None
 
 
 def _installed_release() -> str:
