@@ -68,6 +68,26 @@ def test_an_unknown_value_warns_and_start_up_survives() -> None:
     assert "RuntimeWarning" in done.stderr and "SKY_RS_INSTALL='maybe'" in done.stderr
 
 
+def test_the_report_before_skypilot_is_imported_says_whether_the_hook_waits() -> None:
+    code = "import json, sky_rs; print(json.dumps(sky_rs.get_backend_info()['skypilot']))"
+    reasons = []
+    for value in ("", "1"):
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            env=child_env(SKY_RS_INSTALL=value),
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        info = json.loads(done.stdout)
+        assert info["installed"] is False and info["names"] == {}
+        reasons.append(info["reason"])
+    assert reasons == [
+        "sky_rs.install() not called",
+        "SKY_RS_INSTALL is set: install() runs once SkyPilot's package is imported",
+    ]
+
+
 @pytest.mark.skypilot
 def test_set_every_process_is_patched_at_start_up() -> None:
     out = result_of(

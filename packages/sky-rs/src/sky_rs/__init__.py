@@ -7,7 +7,7 @@ otherwise. There is no per-call wrapper: when Rust is active,
 ``sky_rs.format_float is sky_rs_string.format_float``. ``import sky_rs`` itself imports no
 wheel, so that :func:`install` costs a SkyPilot process nothing until a function is called.
 
-Environment variables, read at import:
+Environment variables:
 
 - ``SKY_RS_USE_RUST=0`` (or ``SKYPILOT_USE_RUST=0``): every domain on Python.
 - ``SKY_RS_DISABLE=io,process``: the listed domains on Python.

@@ -189,7 +189,7 @@ def _skypilot_line(entry: dict[str, Any]) -> str:
     """What ``sky_rs.install()`` did to SkyPilot: its version, then each name, patched or kept."""
     version = entry["version"] or "not installed"
     if not entry["installed"]:
-        return f"SkyPilot {version}: not patched (sky_rs.install() not called)"
+        return f"SkyPilot {version}: not patched ({entry['reason']})"
     lines = [f"SkyPilot {version} (sky-rs matches {entry['supported']}):"]
     homes = {n: m for m, names in SKYPILOT_HOMES.items() for n in names}
     for name, outcome in entry["functions"].items():

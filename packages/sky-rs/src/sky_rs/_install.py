@@ -80,6 +80,7 @@ DISTRIBUTIONS = ("skypilot", "skypilot-nightly")
 """The distribution names SkyPilot is published under, in lookup order."""
 
 _SUPPORTED_PREFIX = "0.14"
+_ARMED = "SKY_RS_INSTALL is set: install() runs once SkyPilot's package is imported"
 
 
 def skypilot_version() -> str | None:
@@ -264,7 +265,8 @@ def status() -> dict[str, Any]:
             functions[name] = outcome
         reasons = [*state.reasons, *kept.values()]
         if not state.active:
-            reasons = ["sky_rs.install() not called"]
+            armed = getattr(sys.modules.get("_sky_rs_pth"), "armed", False)
+            reasons = [_ARMED if armed else "sky_rs.install() not called"]
         return {
             "installed": state.active,
             "patched": bool(patched),
